@@ -1,0 +1,1 @@
+"""Alembic migrations of Mulu's schema (run them with ``mulu db upgrade``)."""

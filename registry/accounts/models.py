@@ -1,0 +1,52 @@
+"""Users and their roles.
+
+A user works for one organisation in one role; the three separated
+administrators (三员分立) are roles of their own and cannot be combined with
+catalog work, as level-3 protection assessments require.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.core.db import Base, utcnow
+from registry.core.enums import LabelledEnum, enum_column
+from registry.orgs.models import Organisation
+
+
+class Role(LabelledEnum):
+    COMPILER = ("compiler", "编目员")
+    COUNTY_REVIEWER = ("county_reviewer", "县级审核员")
+    CITY_REVIEWER = ("city_reviewer", "市级审核员")
+    AUTHORITY_ADMIN = ("authority_admin", "数据主管部门管理员")
+    SYSTEM_ADMIN = ("system_admin", "系统管理员")
+    SECURITY_ADMIN = ("security_admin", "安全管理员")
+    AUDIT_ADMIN = ("audit_admin", "审计管理员")
+
+
+class User(Base):
+    """用户：一个机构中的一个角色。"""
+
+    __tablename__ = "user_account"
+    __table_args__ = {"comment": "用户账号"}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, comment="主键")
+    username: Mapped[str] = mapped_column(String(64), unique=True, comment="登录名")
+    display_name: Mapped[str | None] = mapped_column(String(60), comment="姓名")
+    password_hash: Mapped[str] = mapped_column(String(255), comment="口令散列（scrypt，含盐）")
+    role: Mapped[Role] = mapped_column(enum_column(Role, "user_role"), comment="角色")
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True, comment="所属机构"
+    )
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, comment="是否启用")
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, comment="连续登录失败次数")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), comment="锁定至")
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), comment="最近登录时间")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, comment="创建时间")
+
+    organisation: Mapped[Organisation] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role.value}>"

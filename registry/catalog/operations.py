@@ -1,0 +1,381 @@
+"""Catalog operations: the only code that writes items, fields and their history.
+
+Each operation validates against the active profile, writes through the
+session, records the field-level diff as history (``item_change``) and as an
+audit event, then flushes. It never commits: the caller's unit of work does.
+Admin UI, REST API, CLI, importers and the demo loader all come through here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from registry.accounts.permissions import require
+from registry.audit.operations import record_event
+from registry.catalog import codes
+from registry.catalog.diff import creation_diff, diff_entries, jsonable
+from registry.catalog.models import (
+    CatalogItem,
+    ChangeKind,
+    ChangeState,
+    Field,
+    IdentifierKind,
+    ItemChange,
+    ItemStatus,
+    OpenType,
+    ShareType,
+)
+from registry.catalog.rules import is_open_downgrade
+from registry.catalog.schema import FIELD_ELEMENTS, ITEM_COLUMNS
+from registry.catalog.validation import CleanEntry, OrgResolver, validate_entry
+from registry.core.context import Context
+from registry.core.db import utcnow
+from registry.core.errors import ConflictError, FieldError, NotFound, ValidationError
+
+#: Elements that make up the resource code; they cannot change once an entry left draft.
+CODE_ELEMENTS = ("class_code", "item_code", "category_code", "subcategory_code")
+EDITABLE_STATES = (ItemStatus.DRAFT,)
+PROPOSAL_STATES = (ItemStatus.PUBLISHED, ItemStatus.CHANGE_PENDING)
+
+_ENUM_COLUMNS = {"share_type": ShareType, "open_type": OpenType, "identifier_kind": IdentifierKind}
+
+
+@dataclass
+class ItemResult:
+    """What an operation did: the item, the diff it made, the history row, and whether it awaits approval."""
+
+    item: CatalogItem
+    diff: dict[str, Any]
+    change: ItemChange | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.change is not None and self.change.state is ChangeState.PENDING
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.diff)
+
+
+# -- reading an entry back as clean values -----------------------------------
+
+def item_values(item: CatalogItem) -> dict[str, Any]:
+    """The item's elements in the same shape :func:`validate_entry` produces."""
+    values = {key: _plain(getattr(item, key)) for key in ITEM_COLUMNS}
+    values["provider"] = item.provider
+    values["provider_unit"] = item.provider_unit
+    values["code"] = item.code
+    return values
+
+
+def field_values(field: Field) -> dict[str, Any]:
+    values = {spec.key: _plain(getattr(field, spec.key)) for spec in FIELD_ELEMENTS}
+    values.update(id=field.id, position=field.position)
+    return values
+
+
+def entry_values(item: CatalogItem) -> dict[str, Any]:
+    return {**item_values(item), "fields": [field_values(f) for f in item.fields]}
+
+
+def _plain(value: Any) -> Any:
+    return value.value if hasattr(value, "value") and not isinstance(value, (int, float, str)) else value
+
+
+def _enum(key: str, value: Any) -> Any:
+    enum_cls = _ENUM_COLUMNS.get(key)
+    return enum_cls(value) if enum_cls and value is not None else value
+
+
+# -- lookups ----------------------------------------------------------------
+
+def get_item(ctx: Context, code: str) -> CatalogItem:
+    item = ctx.session.scalar(select(CatalogItem).where(CatalogItem.code == code.strip()))
+    if item is None:
+        raise NotFound(f"没有代码为“{code}”的目录条目")
+    return item
+
+
+def _validated(ctx: Context, data: dict[str, Any], previous: dict[str, Any] | None = None) -> CleanEntry:
+    entry = validate_entry(data, ctx.profile, OrgResolver(ctx.session), previous)
+    if entry.errors:
+        raise ValidationError(entry.errors)
+    provider, unit = entry.item["provider"], entry.item.get("provider_unit")
+    if unit is not None and unit.department.id != provider.id:
+        raise ValidationError(FieldError("provider_unit", f"“{unit.name}”不是“{provider.name}”的内设机构", "提供方内部部门"))
+    return entry
+
+
+# -- create -----------------------------------------------------------------
+
+def create_item(ctx: Context, data: dict[str, Any], reason: str | None = None) -> ItemResult:
+    """Create a draft entry with its fields; the code is generated unless a valid unused one is given."""
+    entry = _validated(ctx, data)
+    provider = entry.item["provider"]
+    require(ctx.actor, "item:create", provider)
+    values = dict(entry.item)
+    if values.get("class_code") == "3" and not values.get("subcategory_code") and provider.catalog_code:
+        values["subcategory_code"] = provider.catalog_code  # 部门目录: 细目 is the provider's segment
+    item = CatalogItem(status=ItemStatus.DRAFT, version=1, created_by_id=ctx.actor.id if ctx.actor else None)
+    _assign_code(ctx, item, values)
+    _apply_item_values(item, values)
+    item.fields = [_new_field(f) for f in entry.fields]
+    ctx.session.add(item)
+    ctx.session.flush()
+    diff = creation_diff(item.code, values, entry.fields)
+    change = _record_change(ctx, item, ChangeKind.CREATE, ChangeState.APPLIED, diff, reason, base_version=0)
+    record_event(ctx, "item:create", "item", item.code, {"diff": diff})
+    return ItemResult(item, diff, change)
+
+
+def _assign_code(ctx: Context, item: CatalogItem, values: dict[str, Any]) -> None:
+    prefix = codes.classification_code(values["class_code"], values["item_code"], values.get("category_code"), values.get("subcategory_code"))
+    given = values.get("code")
+    if given:
+        parsed = codes.parse_code(given)
+        if parsed is None:
+            raise ValidationError(FieldError("code", f"“{given}”不符合“分类码/顺序码”的编码规则，如 307001001/000001", "信息资源代码"))
+        if parsed.classification_code != prefix:
+            raise ValidationError(FieldError("code", f"代码“{given}”的分类码与所填分类（{prefix}）不一致", "信息资源代码"))
+        if ctx.session.scalar(select(CatalogItem.id).where(CatalogItem.code == str(parsed))) is not None:
+            raise ValidationError(FieldError("code", f"代码“{parsed}”已被使用；资源代码唯一且不得复用", "信息资源代码"))
+        codes.reserve_sequence(ctx.session, prefix, parsed.sequence)
+        sequence = parsed.sequence
+    else:
+        sequence = codes.next_sequence(ctx.session, prefix)
+    item.classification_code, item.sequence = prefix, sequence
+    item.code = f"{prefix}/{sequence:0{codes.SEQUENCE_WIDTH}d}"
+
+
+def _apply_item_values(item: CatalogItem, values: dict[str, Any]) -> None:
+    for key in ITEM_COLUMNS:
+        if key in values:
+            setattr(item, key, _enum(key, values[key]))
+    item.provider = values["provider"]
+    item.provider_unit = values.get("provider_unit")
+
+
+def _new_field(values: dict[str, Any]) -> Field:
+    field = Field()
+    _apply_field_values(field, values)
+    return field
+
+
+def _apply_field_values(field: Field, values: dict[str, Any]) -> None:
+    field.position = values["position"]
+    for spec in FIELD_ELEMENTS:
+        setattr(field, spec.key, _enum(spec.key, values.get(spec.key)))
+
+
+def _record_change(ctx: Context, item: CatalogItem, kind: ChangeKind, state: ChangeState, diff: dict[str, Any],
+                   reason: str | None, base_version: int, proposal: dict[str, Any] | None = None,
+                   requires_authority: bool = False) -> ItemChange:
+    change = ItemChange(
+        item=item, kind=kind, state=state, diff=diff, reason=reason, base_version=base_version,
+        proposal=proposal, requires_authority=requires_authority,
+        actor_id=ctx.actor.id if ctx.actor else None, created_at=utcnow(),
+    )
+    ctx.session.add(change)
+    ctx.session.flush()
+    return change
+
+
+# -- update -----------------------------------------------------------------
+
+def update_item(ctx: Context, item: CatalogItem, data: dict[str, Any], reason: str | None = None,
+                expected_version: int | None = None) -> ItemResult:
+    """Change an entry. Drafts change at once; published entries get a pending change for review.
+
+    ``data`` holds only the elements to change; ``fields``, when given, is the
+    complete new list (entries keep their ``id`` to be matched, else by name).
+    Returns an empty diff and writes nothing when the data changes nothing.
+    """
+    if expected_version is not None and expected_version != item.version:
+        raise ConflictError(f"条目已被他人修改（当前版本 {item.version}，您编辑的是版本 {expected_version}），请刷新后重试")
+    if item.status not in EDITABLE_STATES + PROPOSAL_STATES:
+        raise ConflictError(f"“{item.status.label}”状态的条目不能修改")
+    require(ctx.actor, "item:update", item.provider)
+    published = entry_values(item)
+    if item.status is ItemStatus.CHANGE_PENDING:
+        _withdraw_pending(ctx, item)  # a new edit supersedes the proposal still waiting
+    entry = _validated(ctx, data, published)
+    require(ctx.actor, "item:update", entry.item["provider"])
+    _check_code_elements(item, entry.item)
+    diff = diff_entries(published, published["fields"], entry.item, entry.fields)
+    if not diff:
+        return ItemResult(item, {})
+    if item.status in PROPOSAL_STATES:
+        return _propose_change(ctx, item, entry, diff, reason)
+    change = _apply_entry(ctx, item, entry, diff, ChangeKind.UPDATE, reason)
+    record_event(ctx, "item:update", "item", item.code, {"diff": diff, "version": item.version})
+    return ItemResult(item, diff, change)
+
+
+def _check_code_elements(item: CatalogItem, values: dict[str, Any]) -> None:
+    changed = [k for k in CODE_ELEMENTS if (getattr(item, k) or None) != (values.get(k) or None)]
+    if values.get("code") and values["code"] != item.code:
+        changed.append("code")
+    if changed and item.status is not ItemStatus.DRAFT:
+        raise ValidationError([
+            FieldError(k, "已发布条目的资源分类和代码不能修改；如需调整，请注销后重新编目", k) for k in changed
+        ])
+
+
+def _apply_entry(ctx: Context, item: CatalogItem, entry: CleanEntry, diff: dict[str, Any], kind: ChangeKind,
+                 reason: str | None, base_version: int | None = None) -> ItemChange:
+    base = item.version if base_version is None else base_version
+    values = dict(entry.item)
+    if any(values.get(k) != getattr(item, k) for k in CODE_ELEMENTS):
+        _assign_code(ctx, item, {**values, "code": None})  # a draft re-classified gets a fresh code
+    _apply_item_values(item, values)
+    _sync_fields(ctx, item, entry.fields)
+    item.version += 1
+    return _record_change(ctx, item, kind, ChangeState.APPLIED, diff, reason, base_version=base)
+
+
+def _sync_fields(ctx: Context, item: CatalogItem, new_fields: list[dict[str, Any]]) -> None:
+    """Update fields in place (keeping their ids), add new ones, delete dropped ones."""
+    by_id = {f.id: f for f in item.fields}
+    by_name = {f.name: f for f in item.fields}
+    keep: list[tuple[Field, dict[str, Any]]] = []
+    used: set[int] = set()
+    for values in new_fields:
+        existing = by_id.get(values.get("id")) if values.get("id") is not None else by_name.get(values.get("name"))
+        if existing is not None and existing.id not in used:
+            used.add(existing.id)
+            keep.append((existing, values))
+        else:
+            keep.append((Field(), values))
+    for field in list(item.fields):
+        if field.id not in used:
+            item.fields.remove(field)
+    # Park kept fields on free positions first, so reordering never trips the unique (item, position) key.
+    for offset, (field, _) in enumerate(keep):
+        if field.id is not None:
+            field.position = -(offset + 1)
+    ctx.session.flush()
+    for field, values in keep:
+        _apply_field_values(field, values)
+    item.fields = [field for field, _ in keep]  # same objects, new order; dropped ones are already gone
+    ctx.session.flush()
+
+
+def _propose_change(ctx: Context, item: CatalogItem, entry: CleanEntry, diff: dict[str, Any], reason: str | None) -> ItemResult:
+    old_open = item.open_type.value
+    downgrade = ctx.profile.applies("open_downgrade_needs_approval") and (
+        is_open_downgrade(old_open, entry.item.get("open_type")) or _field_open_downgrade(item, entry.fields)
+    )
+    needs_authority = downgrade or ctx.profile.workflow.get("change_needs_authority_consent", False)
+    proposal = jsonable({**entry.item, "fields": entry.fields})
+    change = _record_change(ctx, item, ChangeKind.UPDATE, ChangeState.PENDING, diff, reason, item.version,
+                            proposal=proposal, requires_authority=needs_authority)
+    item.status = ItemStatus.CHANGE_PENDING
+    record_event(ctx, "item:propose_change", "item", item.code, {"diff": diff, "change": change.id, "requires_authority": needs_authority})
+    return ItemResult(item, diff, change)
+
+
+def _field_open_downgrade(item: CatalogItem, new_fields: list[dict[str, Any]]) -> bool:
+    old = {f.id: (f.open_type or item.open_type).value for f in item.fields}
+    return any(is_open_downgrade(old.get(f.get("id")), f.get("open_type")) for f in new_fields if f.get("open_type"))
+
+
+def _withdraw_pending(ctx: Context, item: CatalogItem) -> None:
+    for change in pending_changes(ctx, item):
+        change.state = ChangeState.WITHDRAWN
+        change.decided_at = utcnow()
+    item.status = ItemStatus.PUBLISHED
+    ctx.session.flush()
+
+
+def pending_changes(ctx: Context, item: CatalogItem) -> list[ItemChange]:
+    return list(ctx.session.scalars(
+        select(ItemChange).where(ItemChange.item_id == item.id, ItemChange.state == ChangeState.PENDING).order_by(ItemChange.id)
+    ))
+
+
+# -- decisions on pending changes -----------------------------------------------
+
+def approve_change(ctx: Context, change: ItemChange, comment: str | None = None) -> ItemResult:
+    """Apply a pending change (an edit or a retirement of a published entry)."""
+    if change.state is not ChangeState.PENDING:
+        raise ConflictError(f"该变更已处理（{change.state.label}）")
+    item = change.item
+    require(ctx.actor, "change:decide_authority" if change.requires_authority else "change:decide", item.provider)
+    change.state, change.decided_at, change.decision_reason = ChangeState.APPLIED, utcnow(), comment
+    change.decided_by_id = ctx.actor.id if ctx.actor else None
+    if change.kind is ChangeKind.RETIRE:
+        _retire_now(item)
+    else:
+        entry = _validated(ctx, change.proposal or {})
+        _apply_item_values(item, dict(entry.item))
+        _sync_fields(ctx, item, entry.fields)
+        item.version += 1
+        item.status = ItemStatus.PUBLISHED
+    ctx.session.flush()
+    record_event(ctx, "change:approve", "item", item.code, {"change": change.id, "diff": change.diff, "version": item.version})
+    return ItemResult(item, change.diff, change)
+
+
+def reject_change(ctx: Context, change: ItemChange, reason: str) -> ItemResult:
+    """Refuse a pending change with a reason; the published version stays as it was."""
+    if not reason or not reason.strip():
+        raise ValidationError(FieldError("reason", "驳回必须说明理由", "驳回理由"))
+    if change.state is not ChangeState.PENDING:
+        raise ConflictError(f"该变更已处理（{change.state.label}）")
+    item = change.item
+    require(ctx.actor, "change:decide_authority" if change.requires_authority else "change:decide", item.provider)
+    change.state, change.decided_at, change.decision_reason = ChangeState.REJECTED, utcnow(), reason.strip()
+    change.decided_by_id = ctx.actor.id if ctx.actor else None
+    item.status = ItemStatus.PUBLISHED
+    ctx.session.flush()
+    record_event(ctx, "change:reject", "item", item.code, {"change": change.id, "reason": reason.strip()})
+    return ItemResult(item, {}, change)
+
+
+# -- lifecycle --------------------------------------------------------------
+
+def retire_item(ctx: Context, item: CatalogItem, reason: str) -> ItemResult:
+    """Retire (注销) an entry. Drafts go at once; published entries need approval.
+
+    Entries are never deleted, so their codes are never reused.
+    """
+    if not reason or not reason.strip():
+        raise ValidationError(FieldError("reason", "注销必须说明理由", "注销理由"))
+    if item.status is ItemStatus.RETIRED:
+        raise ConflictError("条目已注销")
+    require(ctx.actor, "item:retire", item.provider)
+    diff = {"item": {"status": [item.status.value, ItemStatus.RETIRED.value]}}
+    if item.status in PROPOSAL_STATES:
+        if item.status is ItemStatus.CHANGE_PENDING:
+            _withdraw_pending(ctx, item)
+        change = _record_change(ctx, item, ChangeKind.RETIRE, ChangeState.PENDING, diff, reason.strip(), item.version,
+                                requires_authority=ctx.profile.workflow.get("change_needs_authority_consent", False))
+        item.status = ItemStatus.CHANGE_PENDING
+        record_event(ctx, "item:propose_retire", "item", item.code, {"change": change.id, "reason": reason.strip()})
+        return ItemResult(item, diff, change)
+    change = _record_change(ctx, item, ChangeKind.RETIRE, ChangeState.APPLIED, diff, reason.strip(), item.version)
+    _retire_now(item)
+    ctx.session.flush()
+    record_event(ctx, "item:retire", "item", item.code, {"reason": reason.strip()})
+    return ItemResult(item, diff, change)
+
+
+def _retire_now(item: CatalogItem) -> None:
+    item.status, item.retired_at = ItemStatus.RETIRED, utcnow()
+    item.version += 1
+
+
+def publish_item(ctx: Context, item: CatalogItem) -> ItemResult:
+    """Mark an entry published: the last review level approved it (or an authority loads a vetted catalog)."""
+    if item.status in (ItemStatus.PUBLISHED, ItemStatus.CHANGE_PENDING, ItemStatus.RETIRED):
+        raise ConflictError(f"“{item.status.label}”状态的条目不能发布")
+    require(ctx.actor, "change:decide", item.provider)
+    diff = {"item": {"status": [item.status.value, ItemStatus.PUBLISHED.value]}}
+    item.status = ItemStatus.PUBLISHED
+    item.published_at = item.published_at or utcnow()
+    item.publish_date = item.publish_date or item.published_at.date()
+    ctx.session.flush()
+    record_event(ctx, "item:publish", "item", item.code, {"version": item.version})
+    return ItemResult(item, diff)

@@ -1,0 +1,90 @@
+"""Mulu's settings: one place, each documented, read from ``MULU_*`` variables.
+
+Every interface (web app, CLI, tests) builds its configuration with
+:func:`load_settings`, so a bad value stops start-up with one clear message
+instead of failing later somewhere deep inside a request.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from registry.core.errors import ConfigError
+
+#: The development secret; refused when ``MULU_ENV`` is ``production``.
+DEV_SECRET_KEY = "mulu-development-only-secret"
+
+SEARCH_BACKENDS = ("whoosh", "postgres")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated settings of one Mulu process."""
+
+    #: ``MULU_INSTANCE_PATH``: folder holding the SQLite database, the search index and uploads.
+    instance_path: Path
+    #: ``MULU_DATABASE_URL``: SQLAlchemy URL; SQLite under the instance folder by default.
+    database_url: str
+    #: ``MULU_PROFILE``: the jurisdiction profile (vocabularies, rules, deadlines).
+    profile: str = "national"
+    #: ``MULU_SEARCH_BACKEND``: ``whoosh`` (embedded) or ``postgres`` (several app servers).
+    search_backend: str = "whoosh"
+    #: ``MULU_SECRET_KEY``: signs sessions; required when ``MULU_ENV=production``.
+    secret_key: str = DEV_SECRET_KEY
+    #: ``MULU_ENV``: ``development`` (default) or ``production``.
+    env: str = "development"
+    #: ``MULU_SQL_ECHO``: log every SQL statement (debugging only).
+    sql_echo: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+    """Read and validate the settings from ``environ`` (default: the process environment).
+
+    Keyword ``overrides`` win over the environment; tests use them.
+    """
+    env = dict(os.environ if environ is None else environ)
+    instance = Path(str(overrides.pop("instance_path", None) or env.get("MULU_INSTANCE_PATH") or "instance")).resolve()
+    values: dict[str, object] = {
+        "instance_path": instance,
+        "database_url": env.get("MULU_DATABASE_URL") or f"sqlite:///{instance / 'mulu.db'}",
+        "profile": env.get("MULU_PROFILE") or "national",
+        "search_backend": env.get("MULU_SEARCH_BACKEND") or "whoosh",
+        "secret_key": env.get("MULU_SECRET_KEY") or DEV_SECRET_KEY,
+        "env": env.get("MULU_ENV") or "development",
+        "sql_echo": _flag(env.get("MULU_SQL_ECHO")),
+    }
+    values.update(overrides)
+    settings = Settings(**values)  # type: ignore[arg-type]
+    _validate(settings)
+    return settings
+
+
+def _validate(settings: Settings) -> None:
+    # Imported here: the profile loader reads YAML and must not run at import time.
+    from registry.profiles import available_profiles
+
+    if settings.profile not in available_profiles():
+        raise ConfigError(
+            f"未知的辖区配置 MULU_PROFILE={settings.profile!r}；可选：{', '.join(available_profiles())}"
+            f" (unknown profile; choose one of these)"
+        )
+    if settings.search_backend not in SEARCH_BACKENDS:
+        raise ConfigError(
+            f"未知的检索后端 MULU_SEARCH_BACKEND={settings.search_backend!r}；可选：{', '.join(SEARCH_BACKENDS)}"
+        )
+    if settings.search_backend == "postgres" and settings.is_sqlite:
+        raise ConfigError("MULU_SEARCH_BACKEND=postgres 需要 PostgreSQL 数据库（MULU_DATABASE_URL）")
+    if settings.env not in {"development", "production"}:
+        raise ConfigError(f"MULU_ENV 只能是 development 或 production，而不是 {settings.env!r}")
+    if settings.env == "production" and settings.secret_key == DEV_SECRET_KEY:
+        raise ConfigError("生产环境必须设置 MULU_SECRET_KEY (MULU_SECRET_KEY is required in production)")

@@ -1,0 +1,9 @@
+"""Every model, imported once so the metadata (and Alembic) sees all tables."""
+from registry.accounts.models import Role, User  # noqa: F401
+from registry.audit.models import AuditEvent  # noqa: F401
+from registry.catalog.models import CatalogItem, CodeSequence, Field, ItemChange  # noqa: F401
+from registry.core.calendar import CalendarDay, CalendarYear  # noqa: F401
+from registry.core.db import Base
+from registry.orgs.models import Organisation  # noqa: F401
+
+metadata = Base.metadata

@@ -1,0 +1,116 @@
+"""Test fixtures: one real database per test session, migrated with the real migrations;
+each test runs inside a transaction that is rolled back.
+
+The database is SQLite by default; set ``MULU_TEST_DATABASE_URL`` to a
+PostgreSQL URL (``.ci/run`` starts a server and does) to run the same suite there.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from registry.core.calendar import seed_calendar
+from registry.core.context import Context
+from registry.core.db import make_engine
+from registry.core.migrate import upgrade
+from registry.profiles import load_profile
+
+TEST_DATABASE_URL = os.environ.get("MULU_TEST_DATABASE_URL", "")
+
+
+def is_postgres() -> bool:
+    return TEST_DATABASE_URL.startswith("postgresql")
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if is_postgres():
+        _reset_postgres(TEST_DATABASE_URL)
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'mulu-test.db'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url):
+    engine = make_engine(database_url)
+    upgrade(engine)
+    with Session(engine) as session:
+        seed_calendar(session)
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture()
+def session(engine):
+    """A session whose work is rolled back after the test, savepoints and all."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    yield session
+    session.close()
+    transaction.rollback()
+    connection.close()
+
+
+@pytest.fixture()
+def profile_name() -> str:
+    return "national"
+
+
+@pytest.fixture()
+def ctx(session, profile_name) -> Context:
+    return Context(session=session, profile=load_profile(profile_name))
+
+
+@pytest.fixture()
+def fresh_database_url(tmp_path) -> str:
+    """An empty database of the suite's kind, for tests of migrations and the CLI."""
+    if not is_postgres():
+        return f"sqlite:///{tmp_path / 'fresh.db'}"
+    name = f"mulu_fresh_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture()
+def cli_env(tmp_path, fresh_database_url, monkeypatch) -> dict[str, str]:
+    """Environment for running ``mulu`` against a fresh instance."""
+    env = {"MULU_INSTANCE_PATH": str(tmp_path / "instance"), "MULU_DATABASE_URL": fresh_database_url, "MULU_PROFILE": "national"}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
+
+
+@pytest.fixture()
+def orgs(ctx):
+    from factories import make_org_tree
+
+    return make_org_tree(ctx)
+
+
+def pytest_report_header(config):
+    return f"mulu test database: {'PostgreSQL ' + make_url(TEST_DATABASE_URL).render_as_string() if is_postgres() else 'SQLite (temporary file)'}"
+
+
