@@ -100,14 +100,21 @@ def demo() -> None:
 @demo.command("load")
 @click.option("--items", default=2000, show_default=True, type=click.IntRange(1, 5_000_000), help="条目数")
 @click.option("--seed", default=1, show_default=True, type=int, help="随机种子（同一种子生成同样的目录）")
+@click.option("--if-empty", is_flag=True, help="目录已有条目时什么也不做（供 make run 反复执行）")
 @pass_runtime
 @handles_errors
-def demo_load(rt: Runtime, items: int, seed: int) -> None:
+def demo_load(rt: Runtime, items: int, seed: int, if_empty: bool) -> None:
     """载入一个逼真的演示目录：一个市、若干县区和部门，以及 N 个条目。"""
+    from sqlalchemy import select
+
+    from registry.catalog.models import CatalogItem
     from registry.demo.loader import load_demo
 
     started = time.perf_counter()
     with unit_of_work(rt.sessions) as session:
+        if if_empty and session.scalar(select(CatalogItem.id).limit(1)) is not None:
+            click.echo("目录中已有条目，跳过演示数据载入")
+            return
         stats = load_demo(rt.context(session), items=items, seed=seed, progress=_progress("载入演示目录", items))
     click.echo(f"\n已载入 {stats.organisations} 个机构、{stats.items} 个条目、{stats.fields} 个信息项，用时 {time.perf_counter() - started:.1f} 秒")
 

@@ -81,7 +81,8 @@ def ctx(session, profile_name) -> Context:
 def fresh_database_url(tmp_path) -> str:
     """An empty database of the suite's kind, for tests of migrations and the CLI."""
     if not is_postgres():
-        return f"sqlite:///{tmp_path / 'fresh.db'}"
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
     name = f"mulu_fresh_{uuid.uuid4().hex[:10]}"
     admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import select, text
@@ -17,11 +17,16 @@ from registry.core.db import utcnow
 _CHAIN_LOCK = 0x6D756C75  # "mulu"
 
 
+def _utc_naive(at: datetime) -> datetime:
+    # SQLite hands times back without a zone, PostgreSQL in the session's zone: hash one form.
+    return at.astimezone(timezone.utc).replace(tzinfo=None) if at.tzinfo else at
+
+
 def event_hash(prev_hash: str | None, event: AuditEvent) -> str:
     """SHA-256 over the previous hash and the event's content, in canonical JSON."""
     body = {
         "prev": prev_hash,
-        "at": event.created_at.isoformat(),
+        "at": _utc_naive(event.created_at).isoformat(),
         "actor": event.actor_name,
         "org": event.organisation_id,
         "tag": event.tag,
@@ -78,3 +83,16 @@ def record_event(ctx: Context, tag: str, object_type: str, object_id: object, da
     ctx.session.add(event)
     ctx.session.flush()
     return event
+
+
+def verify_chain(session) -> list[str]:
+    """Problems in the chain (an altered, inserted or deleted event); empty when intact."""
+    problems: list[str] = []
+    prev_hash: str | None = None
+    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(1000):
+        if event.prev_hash != prev_hash:
+            problems.append(f"事件 {event.id} 之前的事件被删除或篡改")
+        if event_hash(event.prev_hash, event) != event.hash:
+            problems.append(f"事件 {event.id} 的内容被篡改")
+        prev_hash = event.hash
+    return problems

@@ -1,0 +1,40 @@
+# Mulu — the two Quick start commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+DEMO_ITEMS ?= 2000
+
+.PHONY: run install test test-deps test-sqlite test-postgres bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -q -e '.[postgres]'
+
+## Install, migrate, load demo data once, serve on http://$(HOST):$(PORT)
+run: install
+	$(BIN)/mulu db upgrade
+	$(BIN)/mulu demo load --items $(DEMO_ITEMS) --if-empty
+	$(BIN)/mulu serve --host $(HOST) --port $(PORT)
+
+test-deps: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test,postgres]'
+
+## The whole suite: on SQLite, then on a throwaway PostgreSQL server
+test: test-deps test-sqlite test-postgres
+
+test-sqlite:
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+test-postgres:
+	PATH="$(CURDIR)/$(BIN):$$PATH" .ci/with-postgres $(BIN)/python -m pytest -p no:cacheprovider
+
+bench: install
+	$(BIN)/python bench/demo_load.py
+
+clean:
+	rm -rf $(VENV) instance *.egg-info

@@ -1,0 +1,4 @@
+"""``python -m registry`` is the same as ``mulu``."""
+from registry.cli import main
+
+main()
