@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from registry.catalog.identifiers import guess_identifier_kind, identifier_problem, is_valid_org_code, is_valid_region_code, is_valid_uscc
@@ -49,9 +50,12 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_guess_kind = lru_cache(maxsize=8192)(guess_identifier_kind)  # field names repeat across a catalog
+
+
 def field_identifier_kind(field: dict[str, Any]) -> str | None:
     """The identifier kind a field declares, or the one its name implies."""
-    return field.get("identifier_kind") or guess_identifier_kind(field.get("name") or "")
+    return field.get("identifier_kind") or _guess_kind(field.get("name") or "")
 
 
 # -- sharing ---------------------------------------------------------------

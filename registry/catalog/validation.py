@@ -58,13 +58,19 @@ IDENTIFIER_KIND_VOCAB = Vocabulary(
 )
 
 
+_SHARE_METHOD_TYPES: dict[str, Vocabulary] = {}
+
+
 def vocabulary(profile: Profile, name: str) -> Vocabulary:
     if name == "data_type":
         return DATA_TYPE_VOCAB
     if name == "identifier_kind":
         return IDENTIFIER_KIND_VOCAB
     if name == "share_method_type":
-        return profile.all_share_method_types()
+        # Built from the share-method tree; cached because it is asked for on every entry.
+        if profile.name not in _SHARE_METHOD_TYPES:
+            _SHARE_METHOD_TYPES[profile.name] = profile.all_share_method_types()
+        return _SHARE_METHOD_TYPES[profile.name]
     return profile.vocab(name)
 
 
@@ -197,7 +203,7 @@ def _coerce(spec: ElementSpec, value: object, profile: Profile, orgs: OrgResolve
         if kind == "list":
             return coerce_list(value), None
         if kind == "org":
-            org = orgs(value) if orgs else None
+            org = value if isinstance(value, Organisation) else orgs(value) if orgs else None
             if org is None:
                 return error(f"找不到机构“{_short(value)}”；请填写已登记机构的代码或全称")
             return org, None
@@ -248,7 +254,11 @@ def clean_fields(raw_fields: list[dict[str, Any]], profile: Profile) -> tuple[li
         if raw.get("id") is not None:
             clean["id"] = raw["id"]
         for spec in FIELD_ELEMENTS:
-            value, error = _coerce(spec, raw.get(spec.key), profile, None, f"{where}.{spec.key}")
+            value = raw.get(spec.key)
+            if value is None and not spec.required:  # the common case, kept cheap: 2×10⁶ fields a province
+                clean[spec.key] = False if spec.kind == "bool" else None
+                continue
+            value, error = _coerce(spec, value, profile, None, f"{where}.{spec.key}")
             if error:
                 errors.append(FieldError(error.field, error.message, f"第{index + 1}个信息项的{spec.label}"))
             else:

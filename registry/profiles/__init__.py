@@ -72,7 +72,9 @@ class Vocabulary:
         """The canonical value for a value, label or synonym; ``None`` if unknown."""
         if text is None:
             return None
-        return self._lookup.get(normalise_label(str(text)))  # type: ignore[attr-defined]
+        lookup = self._lookup  # type: ignore[attr-defined]
+        # Canonical values pass straight through; only other spellings need folding.
+        return text if isinstance(text, str) and lookup.get(text) == text else lookup.get(normalise_label(str(text)))
 
     def labels(self) -> list[str]:
         return [t.label for t in self.terms]
