@@ -1,0 +1,1 @@
+"""Spreadsheet importers (one module per layout); they write only through registry operations."""
