@@ -27,6 +27,7 @@ from registry.catalog.validation import CleanEntry, OrgResolver, validate_entry
 from registry.core.context import Context
 from registry.core.db import utcnow
 from registry.core.errors import FieldError, ValidationError
+from registry.core.signals import note_item_changed
 
 _FIELD_KEYS = tuple(spec.key for spec in FIELD_ELEMENTS)
 
@@ -101,6 +102,8 @@ def _insert_batch(ctx: Context, entries: list[CleanEntry], publish: bool, result
     result.items += len(rows)
     result.fields += len(field_rows)
     result.codes += [v["code"] for v in values]
+    for v in values:
+        note_item_changed(session, v["code"])
 
 
 def _item_values(entry: CleanEntry) -> dict[str, Any]:

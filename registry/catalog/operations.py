@@ -32,6 +32,7 @@ from registry.catalog.schema import FIELD_ELEMENTS, ITEM_COLUMNS
 from registry.catalog.validation import CleanEntry, OrgResolver, validate_entry
 from registry.core.context import Context
 from registry.core.db import utcnow
+from registry.core.signals import note_item_changed
 from registry.core.errors import ConflictError, FieldError, NotFound, ValidationError
 
 #: Elements that make up the resource code; they cannot change once an entry left draft.
@@ -89,6 +90,12 @@ def _enum(key: str, value: Any) -> Any:
     return enum_cls(value) if enum_cls and value is not None else value
 
 
+def _log(ctx: Context, tag: str, item: CatalogItem, data: dict[str, Any]) -> None:
+    """Audit the action and note the item for the after-commit subscribers (search index…)."""
+    record_event(ctx, tag, "item", item.code, data)
+    note_item_changed(ctx.session, item.code)
+
+
 # -- lookups ----------------------------------------------------------------
 
 def get_item(ctx: Context, code: str) -> CatalogItem:
@@ -126,7 +133,7 @@ def create_item(ctx: Context, data: dict[str, Any], reason: str | None = None) -
     ctx.session.flush()
     diff = creation_diff(item.code, values, entry.fields)
     change = _record_change(ctx, item, ChangeKind.CREATE, ChangeState.APPLIED, diff, reason, base_version=0)
-    record_event(ctx, "item:create", "item", item.code, {"diff": diff})
+    _log(ctx, "item:create", item, {"diff": diff})
     return ItemResult(item, diff, change)
 
 
@@ -209,7 +216,7 @@ def update_item(ctx: Context, item: CatalogItem, data: dict[str, Any], reason: s
     if item.status in PROPOSAL_STATES:
         return _propose_change(ctx, item, entry, diff, reason)
     change = _apply_entry(ctx, item, entry, diff, ChangeKind.UPDATE, reason)
-    record_event(ctx, "item:update", "item", item.code, {"diff": diff, "version": item.version})
+    _log(ctx, "item:update", item, {"diff": diff, "version": item.version})
     return ItemResult(item, diff, change)
 
 
@@ -272,7 +279,7 @@ def _propose_change(ctx: Context, item: CatalogItem, entry: CleanEntry, diff: di
     change = _record_change(ctx, item, ChangeKind.UPDATE, ChangeState.PENDING, diff, reason, item.version,
                             proposal=proposal, requires_authority=needs_authority)
     item.status = ItemStatus.CHANGE_PENDING
-    record_event(ctx, "item:propose_change", "item", item.code, {"diff": diff, "change": change.id, "requires_authority": needs_authority})
+    _log(ctx, "item:propose_change", item, {"diff": diff, "change": change.id, "requires_authority": needs_authority})
     return ItemResult(item, diff, change)
 
 
@@ -314,7 +321,7 @@ def approve_change(ctx: Context, change: ItemChange, comment: str | None = None)
         item.version += 1
         item.status = ItemStatus.PUBLISHED
     ctx.session.flush()
-    record_event(ctx, "change:approve", "item", item.code, {"change": change.id, "diff": change.diff, "version": item.version})
+    _log(ctx, "change:approve", item, {"change": change.id, "diff": change.diff, "version": item.version})
     return ItemResult(item, change.diff, change)
 
 
@@ -330,7 +337,7 @@ def reject_change(ctx: Context, change: ItemChange, reason: str) -> ItemResult:
     change.decided_by_id = ctx.actor.id if ctx.actor else None
     item.status = ItemStatus.PUBLISHED
     ctx.session.flush()
-    record_event(ctx, "change:reject", "item", item.code, {"change": change.id, "reason": reason.strip()})
+    _log(ctx, "change:reject", item, {"change": change.id, "reason": reason.strip()})
     return ItemResult(item, {}, change)
 
 
@@ -353,12 +360,12 @@ def retire_item(ctx: Context, item: CatalogItem, reason: str) -> ItemResult:
         change = _record_change(ctx, item, ChangeKind.RETIRE, ChangeState.PENDING, diff, reason.strip(), item.version,
                                 requires_authority=ctx.profile.workflow.get("change_needs_authority_consent", False))
         item.status = ItemStatus.CHANGE_PENDING
-        record_event(ctx, "item:propose_retire", "item", item.code, {"change": change.id, "reason": reason.strip()})
+        _log(ctx, "item:propose_retire", item, {"change": change.id, "reason": reason.strip()})
         return ItemResult(item, diff, change)
     change = _record_change(ctx, item, ChangeKind.RETIRE, ChangeState.APPLIED, diff, reason.strip(), item.version)
     _retire_now(item)
     ctx.session.flush()
-    record_event(ctx, "item:retire", "item", item.code, {"reason": reason.strip()})
+    _log(ctx, "item:retire", item, {"reason": reason.strip()})
     return ItemResult(item, diff, change)
 
 
@@ -377,5 +384,5 @@ def publish_item(ctx: Context, item: CatalogItem) -> ItemResult:
     item.published_at = item.published_at or utcnow()
     item.publish_date = item.publish_date or item.published_at.date()
     ctx.session.flush()
-    record_event(ctx, "item:publish", "item", item.code, {"version": item.version})
+    _log(ctx, "item:publish", item, {"version": item.version})
     return ItemResult(item, diff)

@@ -1,0 +1,45 @@
+"""Side effects after commit: operations note what changed; subscribers hear it once the data is safe.
+
+Operations call :func:`note_item_changed` while they work; nothing is sent
+then, because the transaction may still roll back. When the session commits,
+:data:`items_committed` is sent once with every code the transaction touched.
+Indexing, notifications and deadline tracking subscribe to it, so a failing
+subscriber can never undo or lose the database write it follows.
+"""
+from __future__ import annotations
+
+import logging
+
+from blinker import Namespace
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+signals = Namespace()
+
+#: Sent after a commit with ``codes`` (set of item codes created, changed or retired in it).
+items_committed = signals.signal("items-committed")
+
+_PENDING_KEY = "mulu.changed_item_codes"
+
+
+def note_item_changed(session: Session, code: str) -> None:
+    session.info.setdefault(_PENDING_KEY, set()).add(code)
+
+
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session: Session) -> None:
+    codes = session.info.pop(_PENDING_KEY, None)
+    if not codes:
+        return
+    for receiver in items_committed.receivers_for(session):
+        try:
+            receiver(session, codes=frozenset(codes))
+        except Exception:  # the data is committed; a subscriber's failure is its own (see `mulu search check`)
+            log.exception("subscriber %r failed after commit of %d items", receiver, len(codes))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
