@@ -20,6 +20,11 @@ class Runtime:
 
     settings: Settings
 
+    def __post_init__(self) -> None:
+        from registry.search import install
+
+        install(self)  # side effects subscribe once per process, for the web and the CLI alike
+
     @cached_property
     def engine(self) -> Engine:
         if self.settings.is_sqlite:
@@ -57,9 +62,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         if session is not None:
             session.close()
 
+    from registry.imports.views import bp as imports_bp
     from registry.web.views import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(imports_bp)
     return app
 
 

@@ -265,3 +265,11 @@ def serve(rt: Runtime, host: str, port: int) -> None:
     from registry.app import create_app
 
     create_app(rt.settings).run(host=host, port=port, threaded=True)
+
+
+# Domain command groups live beside their domains.
+from registry.catalog.cli import catalog  # noqa: E402
+from registry.search.cli import search  # noqa: E402
+
+main.add_command(catalog)
+main.add_command(search)

@@ -4,6 +4,7 @@ from registry.audit.models import AuditEvent  # noqa: F401
 from registry.catalog.models import CatalogItem, CodeSequence, Field, ItemChange  # noqa: F401
 from registry.core.calendar import CalendarDay, CalendarYear  # noqa: F401
 from registry.core.db import Base
+from registry.imports.models import ImportBatch  # noqa: F401
 from registry.orgs.models import Organisation  # noqa: F401
 
 metadata = Base.metadata
