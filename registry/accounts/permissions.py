@@ -6,10 +6,14 @@ the authority's rights. The review workflow adds its own actions here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from registry.accounts.models import Role, User
 from registry.core.errors import PermissionDenied
-from registry.orgs.models import Organisation
+from registry.orgs.models import Organisation, OrgLevel
 
 Predicate = Callable[[User | None, Organisation | None], bool]
 
@@ -64,3 +68,48 @@ def can(actor: User | None, action: str, org: Organisation | None = None) -> boo
 def require(actor: User | None, action: str, org: Organisation | None = None) -> None:
     if not can(actor, action, org):
         raise PermissionDenied(_REFUSALS.get(action, "无权执行此操作"))
+
+
+# -- what a user may see -------------------------------------------------------
+
+#: Statuses whose (published) version everyone may read.
+PUBLIC_STATUSES = frozenset({"published", "change_pending"})
+
+
+@dataclass(frozen=True)
+class ItemScope:
+    """Which catalog items a reader sees: every published one, plus drafts and
+    other unpublished states of ``own_provider_ids`` (or of all, with ``all_items``)."""
+
+    all_items: bool = False
+    own_provider_ids: frozenset[int] = frozenset()
+
+    def sees(self, status: str, provider_id: int) -> bool:
+        return self.all_items or status in PUBLIC_STATUSES or provider_id in self.own_provider_ids
+
+
+PUBLIC_SCOPE = ItemScope()
+
+
+def item_scope(session: Session, actor: User | None, public: bool = False) -> ItemScope:
+    """The scope of an actor; ``public`` for anonymous readers (``actor=None`` alone means a system job)."""
+    if public:
+        return PUBLIC_SCOPE
+    if actor is None or actor.role in (Role.AUTHORITY_ADMIN, Role.CITY_REVIEWER):
+        return ItemScope(all_items=True)
+    if actor.role is Role.COMPILER:
+        return ItemScope(own_provider_ids=frozenset(_subtree_ids(session, actor.organisation.department.id)))
+    if actor.role is Role.COUNTY_REVIEWER:
+        county = actor.organisation
+        while county.level is not OrgLevel.COUNTY and county.parent is not None:
+            county = county.parent
+        return ItemScope(own_provider_ids=frozenset(_subtree_ids(session, county.id)))
+    return PUBLIC_SCOPE  # the separated administrators do no catalog work
+
+
+def _subtree_ids(session: Session, root_id: int) -> set[int]:
+    ids, frontier = {root_id}, [root_id]
+    while frontier:
+        frontier = list(session.scalars(select(Organisation.id).where(Organisation.parent_id.in_(frontier))))
+        ids.update(frontier)
+    return ids

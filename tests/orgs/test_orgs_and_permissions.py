@@ -63,3 +63,20 @@ def test_audit_events_form_an_intact_hash_chain(ctx, orgs):
     event.data = {"diff": "tampered"}
     ctx.session.flush()
     assert [p for p in verify_chain(ctx.session) if str(event.id) in p]
+
+
+def test_item_scope_by_role(ctx, orgs):
+    from registry.accounts.permissions import item_scope
+
+    compiler = create_user(ctx, "scope_c", "compiler", orgs.dept.code, "Compile#2026")
+    county = create_user(ctx, "scope_r", "county_reviewer", orgs.county.code, "Review#2026")
+    city = create_user(ctx, "scope_city", "city_reviewer", orgs.city.code, "Review#2026")
+    auditor = create_user(ctx, "scope_a", "audit_admin", orgs.city.code, "Audit#2026x")
+    mine = item_scope(ctx.session, compiler)
+    assert mine.own_provider_ids == {orgs.dept.id, orgs.unit.id}
+    assert mine.sees("draft", orgs.unit.id) and not mine.sees("draft", orgs.other_dept.id)
+    assert mine.sees("published", orgs.other_dept.id)
+    assert item_scope(ctx.session, county).own_provider_ids == {orgs.county.id, orgs.county_dept.id}
+    assert item_scope(ctx.session, city).all_items
+    assert not item_scope(ctx.session, auditor).sees("draft", orgs.dept.id)
+    assert not item_scope(ctx.session, None, public=True).sees("in_review", orgs.dept.id)
