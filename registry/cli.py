@@ -16,7 +16,9 @@ import click
 from registry.app import Runtime
 from registry.core.config import load_settings
 from registry.core.db import unit_of_work
-from registry.core.errors import ConfigError, MuluError, NotFound, ValidationError
+from sqlalchemy.exc import DBAPIError
+
+from registry.core.errors import ConfigError, MuluError, ValidationError
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -35,10 +37,10 @@ def handles_errors(command):
             for error in exc.errors:
                 click.echo(f"错误：{error}", err=True)
             sys.exit(1)
-        except NotFound as exc:
-            fail(str(exc), 1)
         except MuluError as exc:
             fail(str(exc), 1)
+        except DBAPIError as exc:  # no server, or a database never migrated
+            fail(f"数据库不可用或尚未初始化（请先运行 mulu db upgrade）：{exc.orig}", 2)
 
     return wrapper
 
@@ -142,6 +144,7 @@ def org() -> None:
 @org.command("list")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 @pass_runtime
+@handles_errors
 def org_list(rt: Runtime, as_json: bool) -> None:
     """列出全部机构（上级在前）。"""
     from registry.orgs.operations import list_orgs

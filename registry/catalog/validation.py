@@ -283,6 +283,8 @@ def validate_entry(
     values, errors = clean_item_values({k: v for k, v in merged.items() if k != "fields"}, profile, orgs)
     fields, field_errors = clean_fields(raw_fields, profile)
     errors += field_errors
-    if not errors:
-        errors += rules.check_entry(values, fields, profile)
+    # Rules run on whatever was readable, so a compiler sees every problem at once;
+    # an element that failed to read is not reported a second time by a rule.
+    failed = {e.field for e in errors} | {e.field.split(".", 1)[0] for e in errors}
+    errors += [e for e in rules.check_entry(values, fields, profile) if e.field not in failed]
     return CleanEntry(values, fields, errors)

@@ -1,0 +1,71 @@
+"""The annotated workbook: the upload as the compiler sent it, bad cells highlighted with
+the message as a cell comment, and a summary sheet in front."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import column_index_from_string
+
+from importers.layouts import Problem
+from importers.sources import open_source
+
+_BAD = PatternFill("solid", fgColor="FFC7CE")
+_ACTIONS = (("create", "新建"), ("update", "更新"), ("unchanged", "未变"), ("rejected", "拒绝"))
+
+
+def safe_cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula (= + - @) is written as plain text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def write_report(plan, uploaded: str | Path, output: str | Path) -> None:
+    """Write the annotated copy of ``uploaded`` for ``plan`` (an :class:`ImportPlan`) to ``output``."""
+    workbook = _as_workbook(Path(uploaded), plan.filename)
+    by_cell: dict[tuple[str, int, str], list[str]] = {}
+    for problem in plan.problems:
+        if problem.row is not None and problem.sheet in workbook.sheetnames:
+            by_cell.setdefault((problem.sheet, problem.row, problem.column or "A"), []).append(problem.message)
+    for (sheet, row, column), messages in by_cell.items():
+        cell = workbook[sheet].cell(row=row, column=column_index_from_string(column))
+        cell.fill = _BAD
+        cell.comment = Comment("\n".join(messages), "Mulu")
+    _summary_sheet(workbook, plan)
+    workbook.save(str(output))
+
+
+def _as_workbook(path: Path, filename: str) -> Workbook:
+    if path.suffix.lower() == ".xlsx" or filename.lower().endswith(".xlsx"):
+        try:
+            return load_workbook(str(path))
+        except Exception:  # e.g. an .xlsx openpyxl cannot edit: fall back to the values
+            pass
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet in open_source(path, filename).sheets:
+        target = workbook.create_sheet(sheet.name[:31])
+        for row in sheet.rows:
+            target.append([safe_cell(v) for v in row])
+    return workbook
+
+
+def _summary_sheet(workbook: Workbook, plan) -> None:
+    sheet = workbook.create_sheet("导入结果", 0)
+    sheet.append([f"文件：{plan.filename}", f"版式：{plan.layout}"])
+    sheet.append([f"{label} {plan.count(action)}" for action, label in _ACTIONS] + [f"信息项 {plan.fields}"])
+    sheet.append([])
+    sheet.append(["工作表", "行", "列", "值", "问题"])
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+    problems: list[Problem] = plan.problems
+    for problem in problems:
+        value = problem.value if problem.value is None or isinstance(problem.value, (int, float)) else str(problem.value)[:200]
+        sheet.append([safe_cell(problem.sheet), problem.row, problem.column, safe_cell(value), problem.message])
+    if not problems:
+        sheet.append(["", "", "", "", "没有发现问题"])
+    for column, width in zip("ABCDE", (14, 8, 6, 30, 90)):
+        sheet.column_dimensions[column].width = width
