@@ -62,7 +62,7 @@ def open_source(path: str | Path, filename: str | None = None) -> Source:
         if _is_encrypted_ooxml(path):
             raise ImportFileError("文件设置了打开密码，请取消密码后再上传")
         return Source(filename, "xls", _read_calamine(path))
-    if suffix in (".csv", ".txt") or _looks_like_text(path):
+    if suffix in (".csv", ".txt") or (not suffix and _looks_like_text(path)):
         return Source(filename, "csv", [_read_csv(path, Path(filename).stem)])
     raise ImportFileError("无法识别的文件格式：请上传 Excel（.xlsx、.xls）或 CSV 文件")
 

@@ -44,7 +44,9 @@ def template_columns() -> list[tuple[str, ElementSpec]]:
 
 
 def header_text(level: str, spec: ElementSpec) -> str:
-    return f"*{spec.label}" if spec.required and not (level == "item" and spec.key == "provider") else spec.label
+    """``*`` marks what every resource must fill in; a 信息项's name is only needed when it has fields,
+    and the provider may come from the upload's organisation instead."""
+    return f"*{spec.label}" if spec.required and level == "item" and spec.key != "provider" else spec.label
 
 
 def _choices(profile: Profile, spec: ElementSpec) -> list[str] | None:
@@ -69,10 +71,11 @@ def build_template(profile: Profile) -> Workbook:
     vocab_sheet = workbook.create_sheet("词表")
     columns = template_columns()
     for index, (level, spec) in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=header_text(level, spec))
+        header = header_text(level, spec)
+        cell = sheet.cell(row=1, column=index, value=header)
         cell.font = _BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cell.fill = _REQUIRED_FILL if spec.required else (_ITEM_FILL if level == "item" else _FIELD_FILL)
+        cell.fill = _REQUIRED_FILL if header.startswith("*") else (_ITEM_FILL if level == "item" else _FIELD_FILL)
         if spec.help:
             cell.comment = Comment(spec.help, "Mulu")
         sheet.column_dimensions[get_column_letter(index)].width = 28 if spec.kind == "longtext" else 16

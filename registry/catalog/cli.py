@@ -10,6 +10,7 @@ import click
 from registry.app import Runtime
 from registry.cli import _progress, fail, handles_errors, pass_runtime
 from registry.core.db import unit_of_work
+from registry.core.errors import ValidationError
 
 
 @click.group()
@@ -51,6 +52,8 @@ def catalog_import(rt: Runtime, file: str, org_code: str | None, dry_run: bool, 
             if not dry_run:
                 commit_import(ctx, plan, partial=partial, progress=_progress("写入", plan.count("create")))
     except ImportFileError as exc:
+        fail(str(exc), 2)
+    except ValidationError as exc:  # the --org given does not exist or is not the user's: bad use
         fail(str(exc), 2)
     if report:
         from importers.report import write_report

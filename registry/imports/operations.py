@@ -33,6 +33,7 @@ from registry.imports.models import ImportBatch, ImportOutcome
 from registry.orgs.models import Organisation
 
 MAX_RECORDED_ERRORS = 1000
+_KEPT_WHEN_BLANK = {"provider", "provider_code", "share_condition_or_basis", "code", "subcategory_code", "publish_date"}
 
 
 @dataclass
@@ -235,9 +236,10 @@ class _Planner:
 
     def _data(self, raw: RawEntry, provider: Organisation) -> dict[str, Any]:
         data = {k: v for k, v in raw.data.items() if k not in ("provider_code", "share_condition_or_basis")}
-        # Columns the sheet has but left empty mean "clear this value"; columns it lacks keep the stored value.
+        # Columns the sheet has but left empty mean "clear this value"; columns it lacks keep the stored
+        # value, and so do empty cells of values the system fills in itself (code, 细目, publish date).
         for key in raw.cells:
-            if not key.startswith("fields[") and key not in data and key not in ("provider_code", "share_condition_or_basis", "provider"):
+            if not key.startswith("fields[") and key not in data and key not in _KEPT_WHEN_BLANK:
                 data[key] = None
         data["provider"] = provider
         combined = raw.data.get("share_condition_or_basis")
