@@ -22,6 +22,7 @@ run: install
 	$(BIN)/mulu serve --host $(HOST) --port $(PORT)
 
 test-deps: $(BIN)/python
+	.ci/system-deps
 	$(BIN)/pip install -q -e '.[test,postgres]'
 
 ## The whole suite: on SQLite, then on a throwaway PostgreSQL server

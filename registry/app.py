@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property
 
 from flask import Flask, g
@@ -12,6 +13,8 @@ from registry.core.config import Settings, load_settings
 from registry.core.context import Context
 from registry.core.db import make_engine, make_session_factory
 from registry.profiles import Profile, load_profile
+
+IDLE_TIMEOUT = timedelta(minutes=30)
 
 
 @dataclass
@@ -53,8 +56,12 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.env == "production",
+        PERMANENT_SESSION_LIFETIME=IDLE_TIMEOUT,  # refreshed on every request: an idle timeout
+        MAX_CONTENT_LENGTH=200 * 1024 * 1024,  # uploads larger than a provincial catalog are refused
+        WTF_CSRF_TIME_LIMIT=None,  # the session's own lifetime bounds the token
     )
     app.extensions["mulu"] = runtime
+    _install_login(app)
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:
@@ -62,18 +69,54 @@ def create_app(settings: Settings | None = None) -> Flask:
         if session is not None:
             session.close()
 
+    from registry.accounts.views import bp as accounts_bp
     from registry.imports.views import bp as imports_bp
+    from registry.office import bp as office_bp
     from registry.web.views import bp as public_bp
 
-    app.register_blueprint(public_bp)
-    app.register_blueprint(imports_bp)
+    for blueprint in (public_bp, office_bp, accounts_bp, imports_bp):
+        app.register_blueprint(blueprint)
     return app
+
+
+def _install_login(app: Flask) -> None:
+    from flask_login import LoginManager
+    from flask_wtf.csrf import CSRFProtect
+
+    from registry.accounts.models import User
+
+    CSRFProtect(app)
+    manager = LoginManager(app)
+    manager.login_view = "accounts.login"
+    manager.login_message = "请先登录"
+    manager.session_protection = "strong"
+
+    @manager.user_loader
+    def _load(user_id: str):
+        user = request_session().get(User, int(user_id))
+        return user if user is not None and user.is_active else None
+
+    @app.before_request
+    def _refresh_session() -> None:
+        from flask import session
+
+        session.permanent = True
 
 
 def runtime() -> Runtime:
     from flask import current_app
 
     return current_app.extensions["mulu"]
+
+
+def request_context() -> Context:
+    """The context of a signed-in user's request (views that allow anonymous use never write)."""
+    from flask import request
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        raise RuntimeError("request_context() needs a signed-in user; use @login_required")
+    return runtime().context(request_session(), actor=current_user._get_current_object(), ip=request.remote_addr)
 
 
 def request_session() -> Session:

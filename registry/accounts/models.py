@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.core.db import Base, utcnow
@@ -26,7 +27,7 @@ class Role(LabelledEnum):
     AUDIT_ADMIN = ("audit_admin", "审计管理员")
 
 
-class User(Base):
+class User(UserMixin, Base):
     """用户：一个机构中的一个角色。"""
 
     __tablename__ = "user_account"

@@ -1,0 +1,124 @@
+"""Signing in to the back office over HTTP: lockout, CSRF, cookies, redirects, who may import."""
+from __future__ import annotations
+
+import http.cookiejar
+import re
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from factories import make_org_tree
+from registry.accounts.operations import create_user
+from registry.app import Runtime, create_app
+from registry.audit.models import AuditEvent
+from registry.core.config import load_settings
+from registry.core.db import unit_of_work
+from registry.core.migrate import upgrade
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """A cookie-keeping HTTP client that reads CSRF tokens from forms, as a browser would."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
+        self.headers: dict[str, str] = {}
+
+    def request(self, path: str, data: dict | None = None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            response = self.opener.open(urllib.request.Request(self.base + path, data=body), timeout=10)
+            status, text, headers = response.status, response.read().decode(errors="replace"), response.headers
+        except urllib.error.HTTPError as exc:
+            status, text, headers = exc.code, exc.read().decode(), exc.headers
+        self.headers = dict(headers)
+        return status, text
+
+    def csrf(self, path: str) -> str:
+        _, page = self.request(path)
+        return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+
+    def login(self, username: str, password: str, next_path: str = ""):
+        token = self.csrf("/login")
+        return self.request("/login" + next_path, {"csrf_token": token, "username": username, "password": password})
+
+
+@pytest.fixture()
+def office(tmp_path, fresh_database_url):
+    settings = load_settings({}, instance_path=tmp_path / "instance", database_url=fresh_database_url)
+    runtime = Runtime(settings)
+    upgrade(runtime.engine)
+    with unit_of_work(runtime.sessions) as session:
+        ctx = runtime.context(session)
+        orgs = make_org_tree(ctx)
+        create_user(ctx, "compiler1", "compiler", orgs.dept.code, "Bianmu#2026")
+        create_user(ctx, "reviewer1", "county_reviewer", orgs.county.code, "Shenhe#2026")
+    server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield runtime, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    runtime.engine.dispose()
+
+
+def test_sign_in_sets_a_protected_session_cookie_and_reaches_imports(office):
+    runtime, base = office
+    browser = Browser(base)
+    status, _ = browser.login("compiler1", "Bianmu#2026")
+    assert status == 302 and browser.headers["Location"].endswith("/office/")
+    cookie = browser.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    status, page = browser.request("/imports/")
+    assert status == 200 and "下载填报模板" in page
+
+
+def test_anonymous_users_are_sent_to_sign_in(office):
+    _, base = office
+    status, _ = Browser(base).request("/imports/")
+    assert status == 302
+
+
+def test_five_failures_lock_the_account_and_are_audited(office):
+    runtime, base = office
+    browser = Browser(base)
+    for _ in range(5):
+        status, page = browser.login("compiler1", "wrong-password")
+        assert status == 401 and "用户名或口令错误" in page
+    status, page = browser.login("compiler1", "Bianmu#2026")
+    assert status == 401 and "已锁定" in page
+    status, page = browser.login("nobody", "whatever")
+    assert "用户名或口令错误" in page  # the same answer whether or not the user exists
+    with unit_of_work(runtime.sessions) as session:
+        tags = session.scalars(select(AuditEvent.tag).where(AuditEvent.tag.like("auth:%"))).all()
+    assert tags.count("auth:login_failed") == 6 and "auth:login_locked" in tags and "auth:login" not in tags
+
+
+def test_forms_without_a_csrf_token_are_refused(office):
+    _, base = office
+    status, _ = Browser(base).request("/login", {"username": "compiler1", "password": "Bianmu#2026"})
+    assert status == 400
+
+
+def test_sign_in_never_redirects_off_site(office):
+    _, base = office
+    browser = Browser(base)
+    status, _ = browser.login("compiler1", "Bianmu#2026", "?next=//evil.example/phish")
+    assert status == 302 and browser.headers["Location"].endswith("/office/")
+
+
+def test_reviewers_do_not_get_the_import_screens(office):
+    _, base = office
+    browser = Browser(base)
+    browser.login("reviewer1", "Shenhe#2026")
+    assert browser.request("/imports/")[0] == 403
+    assert browser.request("/imports/template.xlsx")[0] == 200  # the template is no secret
