@@ -48,7 +48,7 @@ def _as_workbook(path: Path, filename: str) -> Workbook:
     workbook.remove(workbook.active)
     for sheet in open_source(path, filename).sheets:
         target = workbook.create_sheet(sheet.name[:31])
-        for row in sheet.rows:
+        for row in sheet.rows():
             target.append([safe_cell(v) for v in row])
     return workbook
 

@@ -10,8 +10,9 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import python_calamine as calamine
@@ -32,11 +33,25 @@ class ImportFileError(Exception):
 
 @dataclass
 class Sheet:
-    """One sheet's rows (lists of cell values; ``None`` for empty) and merged ranges (0-based)."""
+    """One sheet: its first rows (to find the header) and a way to stream all of them.
+
+    Rows are lists of cell values with ``None`` for empty cells. They are
+    streamed, not kept: a provincial workbook has two million rows.
+    """
 
     name: str
-    rows: list[list[object]]
-    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    open_rows: Callable[[], Iterator[list[object]]]
+    head: list[list[object]] = field(default_factory=list)
+
+    def rows(self) -> Iterator[list[object]]:
+        return self.open_rows()
+
+
+HEAD_ROWS = 15
+
+
+def _sheet(name: str, open_rows: Callable[[], Iterator[list[object]]]) -> Sheet:
+    return Sheet(name, open_rows, list(islice(open_rows(), HEAD_ROWS)))
 
 
 @dataclass
@@ -78,10 +93,20 @@ def _read_calamine(path: Path) -> list[Sheet]:
     for meta in workbook.sheets_metadata:
         if str(meta.visible) != str(calamine.SheetVisibleEnum.Visible) or str(meta.typ) != str(calamine.SheetTypeEnum.WorkSheet):
             continue  # hidden sheets hold vocabularies and markers, not catalog rows
-        sheet = workbook.get_sheet_by_name(meta.name)
-        rows = list(_trimmed(sheet.iter_rows()))
-        sheets.append(Sheet(meta.name, rows, list(sheet.merged_cell_ranges or [])))
+        sheets.append(_sheet(meta.name, _CalamineRows(workbook, meta.name)))
     return sheets
+
+
+class _CalamineRows:
+    """Streams a sheet's rows; the sheet is parsed once however often it is read (header scan, then rows)."""
+
+    def __init__(self, workbook, name: str):
+        self.workbook, self.name, self.sheet = workbook, name, None
+
+    def __call__(self) -> Iterator[list[object]]:
+        if self.sheet is None:
+            self.sheet = self.workbook.get_sheet_by_name(self.name)
+        return _trimmed(self.sheet.iter_rows())
 
 
 def hidden_sheet_rows(path: str | Path, name: str) -> list[list[object]] | None:
@@ -170,5 +195,4 @@ def _read_csv(path: Path, name: str) -> Sheet:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    rows = csv.reader(io.StringIO(text), dialect)
-    return Sheet(name, list(_trimmed(rows)))
+    return _sheet(name, lambda: _trimmed(csv.reader(io.StringIO(text), dialect)))

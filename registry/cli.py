@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import time
 from datetime import date
@@ -122,14 +123,19 @@ def demo_load(rt: Runtime, items: int, seed: int, if_empty: bool) -> None:
 
 
 def _progress(label: str, total: int):
-    """A progress callback printing to stderr, quiet when not on a terminal."""
+    """A progress callback printing to stderr: a bar on a terminal, quiet otherwise,
+    one line per step with ``MULU_PROGRESS=lines`` (for logs and wrapping tools)."""
     state = {"last": 0.0}
+    terminal = sys.stderr.isatty()
+    lines = os.environ.get("MULU_PROGRESS") == "lines"
 
     def report(done: int) -> None:
         now = time.perf_counter()
-        if sys.stderr.isatty() and (now - state["last"] > 0.2 or done >= total):
-            state["last"] = now
-            click.echo(f"\r{label}：{done}/{total} ({done * 100 // max(total, 1)}%)", err=True, nl=False)
+        if not (terminal or lines) or (now - state["last"] < 0.2 and done < total):
+            return
+        state["last"] = now
+        text = f"{label}：{done}/{total} ({done * 100 // max(total, 1)}%)"
+        click.echo(text if lines else f"\r{text}", err=True, nl=lines)
 
     return report
 

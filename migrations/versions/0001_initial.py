@@ -202,9 +202,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('item_id', 'position', name='uq_catalog_field_item_position'),
     comment='信息项'
     )
-    with op.batch_alter_table('catalog_field', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_catalog_field_item_id'), ['item_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_catalog_field_name'), ['name'], unique=False)
+    # No separate indexes on catalog_field: (item_id, position) and (item_id, name) already serve
+    # lookups by item, and field-name search goes through the search index. Every index here
+    # costs on each of a province's two million field rows.
 
     op.create_table('item_change',
     sa.Column('id', sa.Integer(), nullable=False, comment='主键'),
@@ -240,10 +240,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_item_change_item_state')
 
     op.drop_table('item_change')
-    with op.batch_alter_table('catalog_field', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_catalog_field_name'))
-        batch_op.drop_index(batch_op.f('ix_catalog_field_item_id'))
-
     op.drop_table('catalog_field')
     with op.batch_alter_table('catalog_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_catalog_item_status'))

@@ -30,6 +30,8 @@ def jsonable(value: Any) -> Any:
 
 
 def _same(a: Any, b: Any) -> bool:
+    if a is b or (type(a) is type(b) and a == b):  # the common case, without converting anything
+        return True
     # Empty text, None and an empty list all mean "not filled in".
     return (jsonable(a) or None) == (jsonable(b) or None)
 

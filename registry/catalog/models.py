@@ -216,9 +216,10 @@ class Field(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, comment="主键")
-    item_id: Mapped[int] = mapped_column(ForeignKey("catalog_item.id", ondelete="CASCADE"), index=True, comment="所属条目")
+    # Indexed through uq (item_id, position); see migration 0001 on why fields carry no more indexes.
+    item_id: Mapped[int] = mapped_column(ForeignKey("catalog_item.id", ondelete="CASCADE"), comment="所属条目")
     position: Mapped[int] = mapped_column(Integer, comment="序号（从 1 起）")
-    name: Mapped[str] = mapped_column(String(200), index=True, comment="信息项名称（中文）")
+    name: Mapped[str] = mapped_column(String(200), comment="信息项名称（中文）")
     technical_name: Mapped[str | None] = mapped_column(String(128), comment="信息项英文名/字段名")
     data_type: Mapped[str | None] = mapped_column(String(1), comment="数据类型代码 C N Y D T L M G B I F")
     length: Mapped[int | None] = mapped_column(Integer, comment="数据长度（字节）")

@@ -242,27 +242,39 @@ def clean_item_values(data: dict[str, Any], profile: Profile, orgs: OrgResolver 
     return values, errors
 
 
+_FIELD_DEFAULTS = {spec.key: (False if spec.kind == "bool" else None) for spec in FIELD_ELEMENTS}
+_FIELD_REQUIRED = [spec for spec in FIELD_ELEMENTS if spec.required]
+
+
 def clean_fields(raw_fields: list[dict[str, Any]], profile: Profile) -> tuple[list[dict[str, Any]], list[FieldError]]:
-    """Coerce every 信息项; positions follow the list order."""
+    """Coerce every 信息项; positions follow the list order.
+
+    Only the elements a field actually carries are coerced (the rest take
+    their defaults): a province has two million fields, most of them sparse.
+    """
     fields: list[dict[str, Any]] = []
     errors: list[FieldError] = []
     for index, raw in enumerate(raw_fields):
         where = f"fields[{index}]"
-        unknown = set(raw) - set(FIELD_BY_KEY) - {"id", "position"}
-        errors += [FieldError(f"{where}.{k}", "不是信息项的元素", k) for k in sorted(unknown)]
-        clean: dict[str, Any] = {"position": index + 1}
-        if raw.get("id") is not None:
-            clean["id"] = raw["id"]
-        for spec in FIELD_ELEMENTS:
-            value = raw.get(spec.key)
-            if value is None and not spec.required:  # the common case, kept cheap: 2×10⁶ fields a province
-                clean[spec.key] = False if spec.kind == "bool" else None
+        clean: dict[str, Any] = {**_FIELD_DEFAULTS, "position": index + 1}
+        for key, value in raw.items():
+            spec = FIELD_BY_KEY.get(key)
+            if spec is None:
+                if key not in ("id", "position"):
+                    errors.append(FieldError(f"{where}.{key}", "不是信息项的元素", key))
+                elif key == "id" and value is not None:
+                    clean["id"] = value
                 continue
-            value, error = _coerce(spec, value, profile, None, f"{where}.{spec.key}")
+            if value is None:
+                continue
+            value, error = _coerce(spec, value, profile, None, f"{where}.{key}")
             if error:
                 errors.append(FieldError(error.field, error.message, f"第{index + 1}个信息项的{spec.label}"))
             else:
-                clean[spec.key] = value
+                clean[key] = value
+        for spec in _FIELD_REQUIRED:
+            if _blank(clean.get(spec.key)) and not any(e.field == f"{where}.{spec.key}" for e in errors):
+                errors.append(FieldError(f"{where}.{spec.key}", "必填，不能为空", f"第{index + 1}个信息项的{spec.label}"))
         fields.append(clean)
     return fields, errors
 
