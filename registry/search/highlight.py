@@ -1,0 +1,90 @@
+"""Marking the matched passages of a result, the same way for both backends.
+
+Matching is by substring, so highlighting is too: every occurrence of a
+query term (or of a synonym that matched) in the normalised text is wrapped
+in ``<mark>``, mapped back onto the original characters. Output is HTML with
+everything else escaped, ready for a template's ``|safe`` or an API client.
+"""
+from __future__ import annotations
+
+import unicodedata
+from html import escape
+
+#: Characters of context kept either side of the first match in long texts.
+CONTEXT = 60
+MAX_FIELDS = 6
+
+
+def _normalised_with_map(text: str) -> tuple[str, list[int]]:
+    """The normalised text and, for each of its characters, the index of the original character."""
+    out: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        folded = unicodedata.normalize("NFKC", char).lower() if ord(char) > 127 or char.isupper() else char
+        out.append(folded)
+        where.extend([index] * len(folded))
+    return "".join(out), where
+
+
+def spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Merged ``(start, end)`` spans of the original text where any term occurs."""
+    if not text or not terms:
+        return []
+    norm, where = _normalised_with_map(text)
+    found: list[tuple[int, int]] = []
+    for term in {t for t in terms if t}:
+        start = norm.find(term)
+        while start >= 0:
+            found.append((where[start], where[start + len(term) - 1] + 1))
+            start = norm.find(term, start + 1)
+    found.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def mark(text: str, terms: list[str], context: int | None = None) -> str | None:
+    """``text`` as HTML with matches marked, or ``None`` when nothing matched.
+
+    With ``context``, a long text is cut to that many characters around the first match.
+    """
+    found = spans(text, terms)
+    if not found:
+        return None
+    begin, finish = 0, len(text)
+    if context is not None and len(text) > 2 * context:
+        begin = max(0, found[0][0] - context // 2)
+        finish = min(len(text), begin + 2 * context)
+    parts, cursor = [], begin
+    for start, end in found:
+        if end <= begin or start >= finish:
+            continue
+        start, end = max(start, begin), min(end, finish)
+        parts.append(escape(text[cursor:start]))
+        parts.append(f"<mark>{escape(text[start:end])}</mark>")
+        cursor = end
+    parts.append(escape(text[cursor:finish]))
+    return ("…" if begin else "") + "".join(parts) + ("…" if finish < len(text) else "")
+
+
+def highlight_doc(stored: dict, terms: list[str]) -> tuple[dict[str, object], list[str]]:
+    """Highlights of one stored document, and the field names that contain a term."""
+    out: dict[str, object] = {}
+    for key, context in (("name", None), ("summary", CONTEXT), ("provider", None)):
+        marked = mark(stored.get(key) or "", terms, context)
+        if marked:
+            out[key] = marked
+    matched = [name for name in stored.get("fields", []) if spans(name, terms)]
+    if matched:
+        out["fields"] = [mark(name, terms) for name in matched[:MAX_FIELDS]]
+    tags = [mark(tag, terms) for tag in stored.get("tags", []) if spans(tag, terms)]
+    if tags:
+        out["tags"] = tags
+    descriptions = [mark(d, terms, CONTEXT) for d in stored.get("field_descriptions", []) if spans(d, terms)]
+    if descriptions:
+        out["field_descriptions"] = descriptions[:MAX_FIELDS]
+    return out, matched

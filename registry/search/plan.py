@@ -1,0 +1,65 @@
+"""A search made ready for a backend, and what a backend hands back.
+
+The service (:mod:`registry.search.service`) turns a request into a
+:class:`Plan` — parsed chunks, checked filters, the reader's scope — and
+turns the backend's :class:`RawResult` into the public response (labels,
+highlights). Backends only match, rank, count and page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from registry.accounts.permissions import ItemScope
+from registry.search.analysis import query_words
+from registry.search.query import Chunk
+from registry.search.synonyms import Synonyms
+
+#: Ranking weights: where a chunk matched says how telling the match is (name > field names > the rest).
+GROUP_WEIGHTS = {"name": 8, "fields": 4, "meta": 2, "body": 1}
+BONUS = {
+    "code": 64,         # the query is (the start of) the item's resource code
+    "name_exact": 32,   # the query is the item's whole name
+    "name_word": 4,     # the query is a jieba word of the name, not just a run of its characters
+    "field_exact": 4,   # a field of the item is named exactly so
+    "text_word": 1,     # a jieba word elsewhere
+    "field_filter": 8,  # field-level search: a field named exactly as asked (fuzzy mode)
+}
+
+
+@dataclass
+class Plan:
+    chunks: list[Chunk]
+    scope: ItemScope
+    filters: dict[str, tuple[str, ...]]
+    synonyms: Synonyms
+    field_name: str | None = None
+    field_mode: str = "exact"
+    sort: str = "relevance"
+    offset: int = 0
+    limit: int = 20
+    want_facets: bool = True
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.chunks)
+
+    def relaxed_chunks(self) -> list[Chunk] | None:
+        """The words of the unquoted chunks, each alone enough to match — or ``None`` if that changes nothing."""
+        loose = " ".join(c.text for c in self.chunks if not c.phrase)
+        searched = query_words(loose) if loose else []
+        # Search mode yields 南阳 and 南阳市; the finest words make the best partial matches.
+        found = [w for w in searched if not any(o != w and o in w for o in searched)]
+        if not found or (len(found) == 1 and len(self.chunks) == 1):
+            return None
+        return [Chunk(w, tuple(self.synonyms.expand(w))) for w in found]
+
+
+@dataclass
+class RawResult:
+    """A backend's answer: the total, the page's stored documents (with ``score``) and raw facet counts."""
+
+    total: int
+    docs: list[dict]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    relaxed: bool = False
+    terms: list[str] = field(default_factory=list)

@@ -1,0 +1,76 @@
+"""The one search function every interface calls: the public page, the back office, the CLI,
+the REST API and CKAN's ``package_search``.
+
+It applies the reader's scope (:func:`registry.accounts.permissions.item_scope`)
+to results, counts and facets alike, so no interface can leak a draft by
+forgetting a filter.
+"""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from registry.accounts.permissions import item_scope
+from registry.search.backends import backend_for
+from registry.search.facets import org_labels, provider_ids, resolve_filters, value_labels
+from registry.search.highlight import highlight_doc
+from registry.search.plan import Plan, RawResult
+from registry.search.query import SearchHit, SearchRequest, SearchResponse, parse_query
+from registry.search.synonyms import load_synonyms
+
+
+def search(runtime, session: Session, request: SearchRequest, *, actor=None, public: bool = False) -> SearchResponse:
+    """Search the catalog as ``actor`` sees it (``public=True`` for anonymous readers).
+
+    ``runtime`` is the process's :class:`registry.app.Runtime` (settings and
+    profile). Raises :class:`~registry.core.errors.ValidationError` for
+    unknown filters or sorts.
+    """
+    profile = runtime.profile
+    synonyms = load_synonyms(runtime.settings.instance_path)
+    filters = resolve_filters(session, profile, request.filters)
+    if "provider" in filters:
+        # An organisation stands for itself and everything below it; no such code matches nothing.
+        filters["provider"] = tuple(str(i) for i in sorted(provider_ids(session, filters["provider"]))) or ("0",)
+    plan = Plan(
+        chunks=parse_query(request.text, synonyms), scope=item_scope(session, actor, public), filters=filters,
+        synonyms=synonyms, field_name=(request.field_name or "").strip() or None, field_mode=request.field_mode,
+        sort=request.sort, offset=request.offset, limit=request.per_page, want_facets=request.facets,
+    )
+    raw = backend_for(runtime.settings, profile).execute(session, plan)
+    return _response(session, profile, request, plan, raw)
+
+
+def _response(session: Session, profile, request: SearchRequest, plan: Plan, raw: RawResult) -> SearchResponse:
+    terms = list(raw.terms)
+    if plan.field_name:
+        terms += plan.synonyms.expand(plan.field_name)
+    hits = [_hit(doc, terms) for doc in raw.docs]
+    facets, labels = _facets(session, profile, raw.facets)
+    return SearchResponse(total=raw.total, results=hits, facets=facets, page=request.page, per_page=request.per_page,
+                          relaxed=raw.relaxed, facet_labels=labels)
+
+
+def _hit(doc: dict, terms: list[str]) -> SearchHit:
+    highlights, matched = highlight_doc(doc, terms)
+    return SearchHit(
+        code=doc["code"], name=doc["name"], provider=doc["provider"], summary=doc["summary"], status=doc["status"],
+        share_type=doc["share_type"], open_type=doc["open_type"], update_cycle=doc["update_cycle"],
+        format_class=doc["format_class"], security_grade=doc.get("security_grade"), class_code=doc["class_code"],
+        item_code=doc["item_code"], publish_date=doc.get("publish_date"), updated_at=doc["updated_at"],
+        score=doc.get("score", 0), highlights=highlights, matched_fields=matched,
+    )
+
+
+def _facets(session: Session, profile, raw: dict[str, dict[str, int]]) -> tuple[dict, dict]:
+    """Facet counts keyed by public values (organisation codes, not ids), and their labels."""
+    facets: dict[str, dict[str, int]] = {}
+    labels: dict[str, dict[str, str]] = {}
+    for name, counts in raw.items():
+        if name == "provider":
+            orgs = org_labels(session, [int(i) for i in counts if i.isdigit()])
+            facets[name] = {orgs[int(i)][0]: n for i, n in counts.items() if i.isdigit() and int(i) in orgs}
+            labels[name] = {orgs[int(i)][0]: orgs[int(i)][1] for i in counts if i.isdigit() and int(i) in orgs}
+        else:
+            facets[name] = counts
+            labels[name] = value_labels(profile, name, list(counts))
+    return facets, labels
