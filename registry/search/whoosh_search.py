@@ -45,9 +45,11 @@ def chunk_features(view: View, chunk: Chunk) -> tuple[int, list[tuple[int, int]]
     features: list[tuple[int, int]] = []
     matched = 0
     for group, fieldname in GROUP_FIELDS.items():
-        bits = bitsets.union(substring_bits(view, fieldname, alt) for alt in chunk.alternatives)
-        features.append((bits, GROUP_WEIGHTS[group]))
-        matched |= bits
+        # What the user typed counts fully; a synonym found instead counts half.
+        typed = substring_bits(view, fieldname, chunk.alternatives[0])
+        other = bitsets.union(substring_bits(view, fieldname, alt) for alt in chunk.alternatives[1:]) & ~typed
+        features += [(typed, GROUP_WEIGHTS[group]), (other, GROUP_WEIGHTS[group] // 2)]
+        matched |= typed | other
     features.append((view.any_term("name_x", chunk.alternatives), BONUS["name_exact"]))
     features.append((view.any_term("fname", chunk.alternatives), BONUS["field_exact"]))
     features.append((view.any_term("w_name", chunk.alternatives), BONUS["name_word"]))

@@ -1,0 +1,151 @@
+"""Writing the PostgreSQL backend's index: one ``search_document`` row per item.
+
+The tsvector holds the same terms the Whoosh index does — character bigrams
+for matching, jieba words for ranking, whole names and field names, code
+prefixes — distinguished by a leading mark (``~`` word, ``=`` whole value,
+``#`` code) and weighted by text group (A name, B field names, C other
+metadata, D summary and descriptions). It is written as a tsvector literal,
+so PostgreSQL's parser never re-splits what jieba segmented.
+
+Concurrent writers cannot leave an older version behind: the indexer locks
+the items' rows ``FOR SHARE`` before reading them, so a writer committing a
+newer version waits for it, and its own after-commit indexing runs later.
+Rows locked by a writer in progress are skipped and retried; if the writer
+keeps them, its own commit will index them.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import JSON, bindparam, cast, delete, select
+from sqlalchemy.dialects.postgresql import TSVECTOR, insert
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from registry.catalog.models import CatalogItem
+from registry.core.db import utcnow
+from registry.profiles import Profile
+from registry.search.analysis import END, bigrams, normalise, words
+from registry.search.documents import SearchDoc, current_stamps, docs_for_codes
+from registry.search.drift import Drift, compare
+from registry.search.models import SearchDocument
+
+log = logging.getLogger(__name__)
+
+GROUP_WEIGHTS = {"name": "A", "fields": "B", "meta": "C", "body": "D"}
+#: Position per weight: positions only carry weights here, the order of terms is never used.
+_POSITION = {"A": 1, "B": 2, "C": 3, "D": 4}
+RETRIES = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6)
+BATCH = 500
+
+
+def gram_lexeme(gram: str) -> str:
+    return gram.replace(END, "$")
+
+
+def quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def doc_lexemes(doc: SearchDoc) -> dict[str, set[str]]:
+    """Lexeme → the weights (groups) it occurs in."""
+    found: dict[str, set[str]] = {}
+
+    def add(lexemes: Iterable[str], weight: str) -> None:
+        for lexeme in lexemes:
+            found.setdefault(lexeme, set()).add(weight)
+
+    groups = {"name": doc.name_texts(), "fields": doc.field_texts(), "meta": doc.meta_texts(), "body": doc.body_texts()}
+    for group, texts in groups.items():
+        add((gram_lexeme(g) for g in bigrams(texts)), GROUP_WEIGHTS[group])
+    add(("~" + w for w in words(doc.name_texts())), "A")
+    add(("~" + w for w in words([*doc.field_texts(), *doc.meta_texts(), *doc.body_texts()])), "D")
+    add(["=" + normalise(doc.name)], "A")
+    add(("=" + normalise(n) for n in doc.field_names), "B")
+    classification = doc.code.split("/", 1)[0].lower()
+    add(["#" + normalise(doc.code), *("#" + classification[:i] for i in range(1, len(classification) + 1))], "A")
+    return found
+
+
+def tsvector_literal(doc: SearchDoc) -> str:
+    parts = []
+    for lexeme, weights in doc_lexemes(doc).items():
+        if lexeme.strip():
+            parts.append(quote(lexeme) + ":" + ",".join(f"{_POSITION[w]}{w}" for w in sorted(weights)))
+    return " ".join(parts)
+
+
+def _upsert_statement():
+    values = insert(SearchDocument).values(
+        item_id=bindparam("item_id"), stamp=bindparam("stamp"), words=cast(bindparam("words"), TSVECTOR),
+        field_names=bindparam("field_names"), doc=bindparam("doc", type_=JSON), indexed_at=bindparam("indexed_at"),
+    )
+    return values.on_conflict_do_update(
+        index_elements=[SearchDocument.item_id],
+        set_={k: values.excluded[k] for k in ("stamp", "words", "field_names", "doc", "indexed_at")},
+    )
+
+
+def row(doc: SearchDoc) -> dict:
+    return {
+        "item_id": doc.item_id, "stamp": doc.stamp, "words": tsvector_literal(doc),
+        "field_names": "\n" + "\n".join(normalise(n) for n in doc.field_names) + "\n", "doc": doc.stored(),
+        "indexed_at": utcnow(),
+    }
+
+
+def upsert(session: Session, docs: list[SearchDoc]) -> None:
+    if docs:
+        session.execute(_upsert_statement(), [row(doc) for doc in docs])
+
+
+def _lock_items(session: Session, codes: list[str]) -> set[str]:
+    """Share-lock the items' rows in code order; returns the codes locked (others are busy)."""
+    return set(session.scalars(
+        select(CatalogItem.code).where(CatalogItem.code.in_(codes)).order_by(CatalogItem.code)
+        .with_for_update(read=True, skip_locked=True)
+    ))
+
+
+def index_codes(session: Session, profile: Profile, codes: Iterable[str]) -> int:
+    """Write the current state of the given items, each in a transaction holding its row lock."""
+    waiting = sorted(set(codes))
+    written = 0
+    for pause in (0.0, *RETRIES):
+        if not waiting:
+            break
+        time.sleep(pause)
+        locked = _lock_items(session, waiting)
+        docs, _ = docs_for_codes(session, profile, locked)
+        upsert(session, docs)
+        session.commit()
+        written += len(docs)
+        gone = set(waiting) - locked - set(session.scalars(select(CatalogItem.code).where(CatalogItem.code.in_(waiting))))
+        waiting = sorted(set(waiting) - locked - gone)
+    if waiting:
+        log.warning("items still locked by another transaction, left for its commit: %s", ", ".join(waiting[:20]))
+    return written
+
+
+def reindex(engine: Engine, profile: Profile, progress: Callable[[int], None] | None = None) -> int:
+    """Rewrite every row, a batch per transaction (search stays online), then drop rows of vanished items."""
+    total = 0
+    with Session(engine) as session:
+        codes = list(session.scalars(select(CatalogItem.code).order_by(CatalogItem.id)))
+        for start in range(0, len(codes), BATCH):
+            batch = codes[start:start + BATCH]
+            total += index_codes(session, profile, batch)
+            if progress:
+                progress(len(batch))
+        session.execute(delete(SearchDocument).where(~SearchDocument.item_id.in_(select(CatalogItem.id))))
+        session.commit()
+    return total
+
+
+def check(session: Session) -> Drift:
+    indexed: dict[int, list[str]] = {}
+    for item_id, stamp in session.execute(select(SearchDocument.item_id, SearchDocument.stamp)):
+        indexed.setdefault(item_id, []).append(stamp)
+    return compare(current_stamps(session), indexed)
