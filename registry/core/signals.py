@@ -30,6 +30,8 @@ def note_item_changed(session: Session, code: str) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _send_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT was released: nothing is committed yet
     codes = session.info.pop(_PENDING_KEY, None)
     if not codes:
         return

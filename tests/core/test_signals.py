@@ -47,3 +47,27 @@ def test_items_committed_fires_after_commit_not_on_rollback(fresh_database_url):
         items_committed.disconnect(listener)
         items_committed.disconnect(failing)
         engine.dispose()
+
+
+def test_savepoints_inside_a_bulk_load_do_not_announce_anything(fresh_database_url):
+    """Code reservation uses SAVEPOINTs; releasing one must not announce uncommitted items."""
+    from registry.catalog.bulk import bulk_create_items
+
+    engine = make_engine(fresh_database_url)
+    upgrade(engine)
+    heard: list[frozenset[str]] = []
+
+    def listener(session: Session, codes: frozenset[str]) -> None:
+        heard.append(codes)
+
+    items_committed.connect(listener)
+    try:
+        with unit_of_work(make_session_factory(engine)) as session:
+            ctx = Context(session, load_profile("national"))
+            orgs = make_org_tree(ctx)
+            result = bulk_create_items(ctx, [entry(orgs.dept, name=f"资源{i}", category_code=f"{400 + i // 4}") for i in range(9)], batch_size=4)
+            assert heard == []
+        assert heard == [frozenset(result.codes)]
+    finally:
+        items_committed.disconnect(listener)
+        engine.dispose()
