@@ -178,6 +178,7 @@ def _facets(session: Session, query: Query) -> dict[str, dict[str, int]]:
 
 
 def _order(plan: Plan, query: Query) -> list:
+    # The same ties as the Whoosh backend: newest publication, latest change, lowest id.
     recency = [CatalogItem.publish_date.desc().nulls_last(), CatalogItem.updated_at.desc(), CatalogItem.id]
     if plan.sort == "updated":
         return [CatalogItem.updated_at.desc(), CatalogItem.id]

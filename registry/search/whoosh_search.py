@@ -150,15 +150,18 @@ def count_facets(view: View, base: int, filters: dict[str, int]) -> dict[str, di
 
 
 def sort_keys(view: View, plan: Plan, features: list[tuple[int, int]]) -> tuple[list[int], bitsets.Sliced | None]:
+    """Bit planes to rank by, most significant first; ties end with the lowest item id, as in SQL."""
+    lowest_id = [view.live & ~plane for plane in view.planes("item_id")]
+    recency = view.planes("pub") + view.planes("upd") + lowest_id
     if plan.sort == "updated":
-        return view.planes("upd"), None
+        return view.planes("upd") + lowest_id, None
     if plan.sort == "published" or not features:
-        return view.planes("pub") + view.planes("upd"), None
+        return recency, None
     score = bitsets.Sliced()
     for bits, weight in features:
         if bits:
             score.add(bits, weight)
-    return score.planes[::-1] + view.planes("pub"), score
+    return score.planes[::-1] + recency, score
 
 
 def page(view: View, plan: Plan, results: int, features: list[tuple[int, int]]) -> list[dict]:

@@ -73,8 +73,9 @@ def pub_days(day: date | None) -> int:
     return (day - _EPOCH).days if day else 0
 
 
-def upd_seconds(moment: datetime) -> int:
-    return int(utc(moment).timestamp())
+def upd_millis(moment: datetime) -> int:
+    """Last modification in milliseconds since 1970: edits seconds apart must still sort apart."""
+    return int(utc(moment).timestamp() * 1000)
 
 
 def doc_fields(doc: SearchDoc) -> dict:
@@ -89,7 +90,7 @@ def doc_fields(doc: SearchDoc) -> dict:
     }
     return {
         "key": str(doc.item_id), "item_id": doc.item_id, "pub": pub_days(doc.publish_date),
-        "upd": upd_seconds(doc.updated_at), "stamp": doc.stamp.encode(), "doc": doc.stored(),
+        "upd": upd_millis(doc.updated_at), "stamp": doc.stamp.encode(), "doc": doc.stored(),
         "n_name": bigrams(names), "n_fields": bigrams(fields_), "n_meta": bigrams(meta), "n_body": bigrams(body),
         "w_name": words(names), "w_text": words([*fields_, *meta, *body]),
         "name_x": {normalise(doc.name)}, "fname": {normalise(n) for n in doc.field_names},

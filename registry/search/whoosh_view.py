@@ -24,7 +24,7 @@ BITMAP_EXT = ".bits"
 BITMAP_MIN_DOCS = 256
 BITMAP_SHARE = 32
 #: Sort keys kept as bit planes (see :class:`registry.search.bitsets.Sliced`).
-PLANE_COLUMNS = ("pub", "upd")
+PLANE_COLUMNS = ("pub", "upd", "item_id")
 TERM_CACHE = 512
 
 
