@@ -103,7 +103,8 @@ class WhooshHome:
     # -- one writer at a time ------------------------------------------------------------
 
     @contextmanager
-    def write_lock(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    def write_lock(self, timeout: float | None = None) -> Iterator[None]:
+        timeout = LOCK_TIMEOUT if timeout is None else timeout
         self.root.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.root / "write.lock", os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + timeout
@@ -159,7 +160,7 @@ def write_items(ix, session: Session, profile: Profile, codes: set[str]) -> int:
 
 
 def index_codes(home: WhooshHome, session: Session, profile: Profile, codes: Iterable[str],
-                timeout: float = LOCK_TIMEOUT) -> int:
+                timeout: float | None = None) -> int:
     """Bring the given items (and any queued ones) up to date in the live index.
 
     When the lock cannot be had in time the codes are queued on disk, so the

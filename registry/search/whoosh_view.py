@@ -133,7 +133,7 @@ class View:
         for leaf, offset, cache in self.leaves:
             bits = (1 << cache.doccount) - 1
             if leaf.has_deletions():
-                bits &= ~bitsets.from_ids(leaf.deleted_docs(), cache.doccount)
+                bits &= ~bitsets.from_ids(leaf.segment().deleted_docs(), cache.doccount)
             live |= bits << offset
         return live
 

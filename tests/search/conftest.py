@@ -7,7 +7,6 @@ indexes: by the after-commit subscriber (Whoosh), or by a reindex
 """
 from __future__ import annotations
 
-import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,20 +16,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from corpus import Corpus, build_corpus
+from corpus import BACKENDS, TEST_DATABASE_URL, Corpus, build_corpus, is_postgres
 from registry.app import Runtime
 from registry.core.config import load_settings
 from registry.core.migrate import upgrade
 from registry.search import SearchRequest, search
 
-TEST_DATABASE_URL = os.environ.get("MULU_TEST_DATABASE_URL", "")
-
-
-def is_postgres() -> bool:
-    return TEST_DATABASE_URL.startswith("postgresql")
-
-
-BACKENDS = ["whoosh", "postgres"] if is_postgres() else ["whoosh"]
 
 
 def _new_postgres_database(prefix: str) -> str:

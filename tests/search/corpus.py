@@ -1,6 +1,7 @@
 """The search test catalog: items chosen so each relevance rule has a case that shows it."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from factories import entry, make_org_tree
@@ -8,6 +9,16 @@ from registry.accounts.models import User
 from registry.accounts.operations import create_user
 from registry.catalog import operations as ops
 from registry.core.db import unit_of_work
+
+TEST_DATABASE_URL = os.environ.get("MULU_TEST_DATABASE_URL", "")
+
+
+def is_postgres() -> bool:
+    return TEST_DATABASE_URL.startswith("postgresql")
+
+
+#: Every backend is tested where it can run: PostgreSQL's only when the suite runs on PostgreSQL.
+BACKENDS = ["whoosh", "postgres"] if is_postgres() else ["whoosh"]
 
 CONDITIONAL = {"share_type": "conditional", "share_condition": "用于行政审批时共享"}
 

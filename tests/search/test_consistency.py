@@ -1,0 +1,167 @@
+"""The index follows the database: after each commit, across processes, through failures and reindexes."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from corpus import BACKENDS
+from factories import entry, make_org_tree
+from registry.app import Runtime
+from registry.catalog import operations as ops
+from registry.catalog.models import CatalogItem, ItemStatus
+from registry.cli import main as mulu_main
+from registry.core.config import load_settings
+from registry.core.db import unit_of_work
+from registry.core.migrate import upgrade
+from registry.search import SearchRequest, search
+from registry.search.backends import backend_for
+
+WRITER = Path(__file__).with_name("writer.py")
+
+
+@pytest.fixture(params=BACKENDS)
+def instance(request, tmp_path, fresh_database_url, monkeypatch):
+    """A migrated, empty instance using one backend, with the environment the ``mulu`` command reads."""
+    env = {"MULU_INSTANCE_PATH": str(tmp_path / "instance"), "MULU_DATABASE_URL": fresh_database_url,
+           "MULU_SEARCH_BACKEND": request.param, "MULU_PROFILE": "national"}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    runtime = Runtime(load_settings())
+    upgrade(runtime.engine)
+    yield runtime, env
+    runtime.engine.dispose()
+
+
+def names(runtime: Runtime, text: str, **options) -> list[str]:
+    with runtime.sessions() as session:
+        return [h.name for h in search(runtime, session, SearchRequest(text=text, **options)).results]
+
+
+def check(runtime: Runtime):
+    with runtime.sessions() as session:
+        return backend_for(runtime.settings, runtime.profile).check(session)
+
+
+def test_each_commit_is_searchable_at_once(instance):
+    runtime, _ = instance
+    with unit_of_work(runtime.sessions) as session:
+        ctx = runtime.context(session)
+        orgs = make_org_tree(ctx)
+        code = ops.create_item(ctx, entry(orgs.dept, name="危险化学品经营许可信息")).item.code
+    assert names(runtime, "危险化学品") == ["危险化学品经营许可信息"]
+    with unit_of_work(runtime.sessions) as session:
+        ctx = runtime.context(session)
+        ops.update_item(ctx, ops.get_item(ctx, code), {"name": "烟花爆竹经营许可信息"})
+    assert names(runtime, "危险化学品") == [] and names(runtime, "烟花爆竹") == ["烟花爆竹经营许可信息"]
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            ctx = runtime.context(session)
+            ops.update_item(ctx, ops.get_item(ctx, code), {"name": "回滚的名称"})
+            raise RuntimeError("the job dies before committing")
+    except RuntimeError:
+        pass
+    assert names(runtime, "回滚") == [] and check(runtime).clean
+
+
+def test_a_failing_index_never_loses_the_write_and_check_finds_it(instance, monkeypatch):
+    runtime, _ = instance
+    with unit_of_work(runtime.sessions) as session:
+        ctx = runtime.context(session)
+        code = ops.create_item(ctx, entry(make_org_tree(ctx).dept, name="原始名称信息")).item.code
+
+    def broken(self, session, codes):
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(type(backend_for(runtime.settings, runtime.profile)), "index_codes", broken)
+        with unit_of_work(runtime.sessions) as session:
+            ctx = runtime.context(session)
+            ops.update_item(ctx, ops.get_item(ctx, code), {"name": "索引失败时的名称"})
+    with runtime.sessions() as session:
+        assert session.scalar(select(CatalogItem.name).where(CatalogItem.code == code)) == "索引失败时的名称"
+    drift = check(runtime)
+    assert drift.stale == [code] and not drift.clean
+    result = CliRunner().invoke(mulu_main, ["search", "check"])
+    assert result.exit_code == 1 and code in result.output and "不一致" in result.output
+    assert CliRunner().invoke(mulu_main, ["search", "reindex"]).exit_code == 0
+    assert check(runtime).clean and names(runtime, "索引失败") == ["索引失败时的名称"]
+
+
+def test_busy_index_queues_codes_for_the_next_writer(instance, monkeypatch):
+    runtime, _ = instance
+    if runtime.settings.search_backend != "whoosh":
+        pytest.skip("the queue belongs to the Whoosh backend; PostgreSQL writes under row locks")
+    from registry.search import whoosh_index
+
+    with unit_of_work(runtime.sessions) as session:
+        ctx = runtime.context(session)
+        orgs = make_org_tree(ctx)
+        first = ops.create_item(ctx, entry(orgs.dept, name="排队条目甲")).item.code
+    monkeypatch.setattr(whoosh_index, "LOCK_TIMEOUT", 0.2)
+    home = whoosh_index.WhooshHome(runtime.settings.instance_path)
+    with home.write_lock():  # another process is writing, for longer than we wait
+        done = threading.Event()
+
+        def commit() -> None:
+            with unit_of_work(runtime.sessions) as session:
+                ctx = runtime.context(session)
+                ops.update_item(ctx, ops.get_item(ctx, first), {"name": "排队条目乙"})
+            done.set()
+
+        worker = threading.Thread(target=commit)
+        worker.start()
+        worker.join(timeout=10)
+        assert done.is_set()
+    drift = check(runtime)
+    assert drift.pending == 1 and not drift.clean
+    with unit_of_work(runtime.sessions) as session:  # the next writer drains the queue
+        ctx = runtime.context(session)
+        ops.create_item(ctx, entry(orgs.dept, name="后来的条目"))
+    assert check(runtime).clean and names(runtime, "排队条目") == ["排队条目乙"]
+
+
+def _run(env: dict[str, str], *args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, *args], env={**os.environ, **env}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def test_concurrent_writers_and_a_reindex_while_searching_leave_no_drift(instance):
+    runtime, env = instance
+    mulu = [sys.executable, "-m", "registry"]
+    assert subprocess.run([*mulu, "demo", "load", "--items", "240"], env={**os.environ, **env},
+                          capture_output=True).returncode == 0
+    with runtime.sessions() as session:
+        drafts = list(session.scalars(select(CatalogItem.code).where(CatalogItem.status == ItemStatus.DRAFT)))
+        published = list(session.scalars(select(CatalogItem.code).where(CatalogItem.status == ItemStatus.PUBLISHED).limit(6)))
+    shared = drafts[:4]  # edited by every writer: the last commit must win in the index too
+    writers = [_run(env, str(WRITER), f"写入者{n}", "3", ",".join(shared + drafts[4 + 3 * n:7 + 3 * n] + published[2 * n:2 * n + 2]))
+               for n in range(3)]
+    reindex = _run(env, "-m", "registry", "search", "reindex")
+    searched, errors = 0, []
+    while any(p.poll() is None for p in [*writers, reindex]):
+        try:
+            with runtime.sessions() as session:
+                response = search(runtime, session, SearchRequest(text="信息"))
+            assert response.total > 0
+            searched += 1
+        except Exception as exc:  # noqa: BLE001 - collected and reported below
+            errors.append(repr(exc))
+        time.sleep(0.05)
+    for proc in [*writers, reindex]:
+        out, err = proc.communicate()
+        assert proc.returncode == 0, err
+    assert not errors and searched > 0
+    result = subprocess.run([*mulu, "search", "check", "--json"], env={**os.environ, **env}, capture_output=True, text=True)
+    report = json.loads(result.stdout)
+    assert result.returncode == 0 and report["clean"] and report["items"] == 240, report
+    # drafts change at once; published items only gain a pending change (and a new status)
+    assert len(names(runtime, "写入者", per_page=100)) == len(set(shared + drafts[4:13]))
