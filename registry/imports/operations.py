@@ -161,11 +161,13 @@ def _register_new_orgs(ctx: Context, plan: ImportPlan) -> dict[str, Organisation
     """Register the providers the plan found unknown (only with --create-orgs) under the chosen parent."""
     from registry.orgs.operations import create_org
 
-    if not plan.new_orgs:
+    # Only providers of entries that will be written: a --partial import skips the rejected ones' providers too.
+    needed = {e.clean_item["provider"].code for e in plan.entries if e.action == "create" and e.clean_item["provider"].id is None}
+    if not needed:
         return {}
     parent = plan.scope_org or ctx.session.scalar(select(Organisation).where(Organisation.parent_id.is_(None)))
-    return {code: create_org(ctx, {"code": code, "name": stand_in.name, "level": "department", "parent": parent})
-            for code, stand_in in plan.new_orgs.items()}
+    return {code: create_org(ctx, {"code": code, "name": plan.new_orgs[code].name, "level": "department", "parent": parent})
+            for code in sorted(needed)}
 
 
 def _with_provider(entry, registered: dict[str, Organisation]):
