@@ -44,8 +44,8 @@ class SearchRequest:
             problems.append(f"排序方式只能是 {'、'.join(SORTS)}，而不是“{self.sort}”")
         if self.field_mode not in FIELD_MODES:
             problems.append(f"信息项匹配方式只能是 exact（精确）或 fuzzy（模糊），而不是“{self.field_mode}”")
-        if self.page < 1 or self.per_page < 1 or self.per_page > MAX_PER_PAGE:
-            problems.append(f"页码须从 1 开始，每页 1–{MAX_PER_PAGE} 条")
+        if self.page < 1 or self.per_page < 0 or self.per_page > MAX_PER_PAGE:
+            problems.append(f"页码须从 1 开始，每页 0–{MAX_PER_PAGE} 条（0 条即只要总数和分面）")
         elif self.page * self.per_page > MAX_RESULTS:
             problems.append(f"最多翻到第 {MAX_RESULTS} 条结果，请增加筛选条件")
         if problems:
@@ -129,7 +129,7 @@ class SearchResponse:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-min(self.total, MAX_RESULTS) // self.per_page))
+        return max(1, -(-min(self.total, MAX_RESULTS) // self.per_page)) if self.per_page else 1
 
     def to_json(self) -> dict[str, Any]:
         return {
