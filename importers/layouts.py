@@ -10,6 +10,7 @@ pinned to sheet, row and column without storing a cell object per value.
 """
 from __future__ import annotations
 
+import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -172,6 +173,9 @@ def _value(raw: object, key: str, level: str, where: tuple[SheetLayout, int, int
         raw = raw.strip()
         if not raw:
             return None
+    if level == "field" and isinstance(raw, str) and len(raw) <= 64:
+        # The same field names and types recur across thousands of resources: keep one copy of each.
+        return sys.intern(raw)
     if level == "item" and key in _CODE_KEYS:
         text = unicodedata.normalize("NFKC", str(raw)).strip().replace(" ", "")
         width = _CODE_WIDTHS.get(key)

@@ -98,7 +98,8 @@ def _read_calamine(path: Path) -> list[Sheet]:
 
 
 class _CalamineRows:
-    """Streams a sheet's rows; the sheet is parsed once however often it is read (header scan, then rows)."""
+    """Streams a sheet's rows. The parsed sheet is kept between the header scan and the full read,
+    and let go once a full read ends: a million-row sheet holds half a gigabyte."""
 
     def __init__(self, workbook, name: str):
         self.workbook, self.name, self.sheet = workbook, name, None
@@ -106,7 +107,11 @@ class _CalamineRows:
     def __call__(self) -> Iterator[list[object]]:
         if self.sheet is None:
             self.sheet = self.workbook.get_sheet_by_name(self.name)
-        return _trimmed(self.sheet.iter_rows())
+        return self._read(self.sheet)
+
+    def _read(self, sheet) -> Iterator[list[object]]:
+        yield from _trimmed(sheet.iter_rows())
+        self.sheet = None
 
 
 def hidden_sheet_rows(path: str | Path, name: str) -> list[list[object]] | None:
