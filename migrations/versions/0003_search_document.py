@@ -50,6 +50,10 @@ def upgrade() -> None:
             batch_op.create_index('ix_search_document_words', ['words'], unique=False)
             batch_op.create_index('ix_search_document_field_names', ['field_names'], unique=False)
         return
+    # Keep each row's tsvector inline and uncompressed: ranking tests it a dozen times per row,
+    # and decompressing or fetching it from TOAST each time costs more than the test itself.
+    op.execute("ALTER TABLE search_document SET (toast_tuple_target = 8160)")
+    op.execute("ALTER TABLE search_document ALTER COLUMN words SET STORAGE EXTERNAL")
     op.create_index('ix_search_document_words', 'search_document', ['words'], unique=False, postgresql_using='gin')
     if _trigram_available(bind):
         op.create_index('ix_search_document_field_names', 'search_document', ['field_names'], unique=False,

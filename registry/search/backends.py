@@ -29,6 +29,10 @@ class Backend(Protocol):
     def check(self, session: Session) -> Drift: ...
 
 
+#: Items changed in one commit from which the Whoosh backend rebuilds rather than updates.
+REINDEX_FROM = 20_000
+
+
 class WhooshBackend:
     """The embedded index under the instance folder (see :mod:`registry.search.whoosh_index`)."""
 
@@ -54,6 +58,11 @@ class WhooshBackend:
     def index_codes(self, session: Session, codes: Iterable[str]) -> int:
         from registry.search.whoosh_index import index_codes
 
+        codes = set(codes)
+        bind = session.get_bind()
+        if len(codes) >= REINDEX_FROM and isinstance(bind, Engine):
+            # A catalog loaded in one commit: rebuilding in parallel beats updating item by item.
+            return self.reindex(bind)
         return index_codes(self.home, session, self.profile, codes)
 
     def reindex(self, engine: Engine, procs: int = 2, progress: Callable[[int], None] | None = None) -> int:

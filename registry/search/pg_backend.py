@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import String, and_, case, cast, func, literal, or_, select
+from sqlalchemy import String, and_, case, cast, func, literal, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -55,28 +55,31 @@ def _marked(mark: str, texts: Iterable[str], weight: str) -> str:
     return _any(pg_index.quote(mark + t) + ":" + weight for t in texts)
 
 
-def chunk_queries(chunk: Chunk) -> tuple[str, list[tuple[str, int]]]:
-    """The tsquery a chunk must match, and its (tsquery, weight) score features."""
+def chunk_queries(chunk: Chunk) -> tuple[str, list[tuple[tuple[str, ...], tuple[int, ...]]]]:
+    """The tsquery a chunk must match, and its score features.
+
+    A feature is a list of tiers: the first tsquery that matches gives its weight
+    (what was typed, else a synonym), so a row pays for the second test only when
+    the first fails.
+    """
     features, matching = [], []
-    for group, weight in _WEIGHT.items():
-        # What the user typed counts fully; a synonym found instead counts half.
-        typed = _group_query(chunk.alternatives[0], weight)
-        other = _any(_group_query(alt, weight) for alt in chunk.alternatives[1:])
-        features.append((typed, GROUP_WEIGHTS[group]))
-        if other:
-            features.append((f"{other} & !{typed}", GROUP_WEIGHTS[group] // 2))
+    for group, letter in _WEIGHT.items():
+        typed = _group_query(chunk.alternatives[0], letter)
+        other = _any(_group_query(alt, letter) for alt in chunk.alternatives[1:])
+        weight = GROUP_WEIGHTS[group]
+        tiers = [(typed, weight)] + ([(other, weight // 2)] if other and weight // 2 else [])
+        features.append(tuple(zip(*tiers)))
         matching += [typed, other]
-    features += [
-        (_marked("=", chunk.alternatives, "A"), BONUS["name_exact"]),
-        (_marked("=", chunk.alternatives, "B"), BONUS["field_exact"]),
-        (_marked("~", chunk.alternatives, "A"), BONUS["name_word"]),
-        (_marked("~", chunk.alternatives, "D"), BONUS["text_word"]),
-    ]
+    for query, weight in ((_marked("=", chunk.alternatives, "A"), BONUS["name_exact"]),
+                          (_marked("=", chunk.alternatives, "B"), BONUS["field_exact"]),
+                          (_marked("~", chunk.alternatives, "A"), BONUS["name_word"]),
+                          (_marked("~", chunk.alternatives, "D"), BONUS["text_word"])):
+        features.append(((query,), (weight,)))
     if chunk.code_like:
         code = pg_index.quote("#" + chunk.text) + (":*A" if "/" in chunk.text else ":A")
-        features.append((code, BONUS["code"]))
+        features.append(((code,), (BONUS["code"],)))
         matching.append(code)
-    return _any(matching), [(q, w) for q, w in features if q and w]
+    return _any(matching), features
 
 
 def _matches(query: str):
@@ -107,25 +110,28 @@ def filter_conditions(plan: Plan) -> dict[str, object]:
     return conditions
 
 
-def field_condition(plan: Plan) -> tuple[object | None, list[tuple[str, int]]]:
+def field_condition(plan: Plan) -> tuple[object | None, list]:
     if not plan.field_name:
         return None, []
     wanted = plan.synonyms.expand(plan.field_name)
     exact = _marked("=", wanted, "B")
     if plan.field_mode == "exact":
         return _matches(exact), []
-    fuzzy = or_(*[_DOC.field_names.like("%" + _escape_like(w) + "%", escape="\\") for w in wanted])
-    return fuzzy, [(exact, BONUS["field_filter"])]
+    # The fields group holds every bigram of every field name, so the GIN index narrows;
+    # LIKE then confirms the name really contains the text.
+    narrowed = _matches(_any(_group_query(w, "B") for w in wanted))
+    contains = or_(*[_DOC.field_names.like("%" + _escape_like(w) + "%", escape="\\") for w in wanted])
+    return and_(narrowed, contains), [((exact,), (BONUS["field_filter"],))]
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _score(features: list[tuple[str, int]]):
+def _score(features: list[tuple[tuple[str, ...], tuple[int, ...]]]):
     if not features:
         return literal(0)
-    return sum((case((_matches(q), w), else_=0) for q, w in features), literal(0))
+    return sum((case(*[(_matches(q), w) for q, w in zip(*feature)], else_=0) for feature in features), literal(0))
 
 
 # -- running -----------------------------------------------------------------------------
@@ -165,16 +171,34 @@ def _count(session: Session, query: Query) -> int:
     return session.scalar(query.base(func.count()).where(*query.where())) or 0
 
 
-def _facets(session: Session, query: Query) -> dict[str, dict[str, int]]:
-    """Counts per facet value; a facet's own filter is left out so its other values stay visible."""
-    out: dict[str, dict[str, int]] = {}
-    for name, column in FACET_COLUMNS.items():
-        rows = session.execute(
-            query.base(column, func.count()).where(*query.where(skip_filter=name)).group_by(column)
-        )
-        counts = {str(getattr(v, "value", v)): n for v, n in rows if v is not None and v != ""}
-        out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return out
+def _totals(session: Session, query: Query, want_facets: bool) -> tuple[int, dict[str, dict[str, int]]]:
+    """The total and the facet counts, in as few passes over the matches as possible.
+
+    Facets without a filter of their own share one pass (GROUPING SETS, whose empty
+    set is the total); a facet with a filter is counted without it, so its other
+    values stay visible, which takes a pass of its own.
+    """
+    if not want_facets:
+        return _count(session, query), {}
+    shared = {name: column for name, column in FACET_COLUMNS.items() if name not in query.filters}
+    columns = list(shared.values())
+    rows = session.execute(
+        query.base(*columns, *[func.grouping(c) for c in columns], func.count())
+        .where(*query.where()).group_by(func.grouping_sets(*columns, literal_column("()")))
+    )
+    total, out = 0, {}
+    for row in rows:
+        values, grouped, n = row[:len(columns)], row[len(columns):-1], row[-1]
+        if all(flag == 1 for flag in grouped):
+            total = n
+        for name, value, flag in zip(shared, values, grouped):
+            if flag == 0 and value is not None and value != "":
+                out.setdefault(name, {})[str(getattr(value, "value", value))] = n
+    for name in query.filters if total else ():
+        column = FACET_COLUMNS[name]
+        rows = session.execute(query.base(column, func.count()).where(*query.where(skip_filter=name)).group_by(column))
+        out[name] = {str(getattr(v, "value", v)): n for v, n in rows if v is not None and v != ""}
+    return total, {name: dict(sorted(out.get(name, {}).items(), key=lambda kv: (-kv[1], kv[0]))) for name in FACET_COLUMNS}
 
 
 def _order(plan: Plan, query: Query) -> list:
@@ -199,17 +223,16 @@ def _page(session: Session, plan: Plan, query: Query) -> list[dict]:
 
 def execute(session: Session, plan: Plan) -> RawResult:
     query, chunks, relaxed = Query(plan, plan.chunks), plan.chunks, False
-    total = _count(session, query)
+    total, facets = _totals(session, query, plan.want_facets)
     if not total and plan.has_text and (words := plan.relaxed_chunks()):
         relaxed = True
         phrases = [c for c in plan.chunks if c.phrase]
         for wanted in range(len(words), 0, -1):
             query = _relaxed_query(plan, phrases, words, wanted)
-            total = _count(session, query)
+            total, facets = _totals(session, query, plan.want_facets)
             if total:
                 break
         chunks = phrases + words
-    facets = _facets(session, query) if plan.want_facets else {}
     terms = [alt for chunk in chunks for alt in chunk.alternatives]
     return RawResult(total, _page(session, plan, query) if total else [], facets, relaxed, terms)
 

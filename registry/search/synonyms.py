@@ -89,7 +89,8 @@ def _mtime(path: Path) -> float:
 
 @lru_cache(maxsize=4)
 def _load(local: str, _stamps: tuple[float, ...]) -> Synonyms:
-    groups = parse(SHIPPED.read_text(encoding="utf-8"))
+    # A build that left the data file out still searches, just without shipped synonyms.
+    groups = parse(SHIPPED.read_text(encoding="utf-8")) if SHIPPED.is_file() else ()
     if local and Path(local).is_file():
         groups += parse(Path(local).read_text(encoding="utf-8"))
     return Synonyms(groups)
