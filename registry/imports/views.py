@@ -104,23 +104,34 @@ def _query_options() -> dict:
     return {k: v for k, v in (("org", options["org_code"]), ("create_orgs", "1" if options["create_orgs"] else None)) if v}
 
 
+def _upload(sha: str) -> tuple[Path, str]:
+    """The stored upload a request names, and the file name the user gave it."""
+    form = request.form if request.method == "POST" else request.args
+    path = _stored(sha, form.get("suffix", ""))
+    return path, form.get("name") or path.name
+
+
+def _dry_run(ctx, path: Path, name: str):
+    """Plan the upload without writing; file and scope problems come back as a flash and ``None``."""
+    try:
+        return plan_import(ctx, path, name, **_options())
+    except ImportFileError as exc:
+        flash(f"{name}：{exc}", "error")
+    except MuluError as exc:
+        flash(str(exc), "error")
+    finally:
+        ctx.session.rollback()  # a preview never writes
+    return None
+
+
 @bp.get("/preview/<sha>")
 @login_required
 def preview(sha: str):
     _require_importer()
-    path = _stored(sha, request.args.get("suffix", ""))
-    name = request.args.get("name") or path.name
-    ctx = request_context()
-    try:
-        plan = plan_import(ctx, path, name, **_options())
-    except ImportFileError as exc:
-        flash(f"{name}：{exc}", "error")
+    path, name = _upload(sha)
+    plan = _dry_run(request_context(), path, name)
+    if plan is None:
         return redirect(url_for(".index"))
-    except MuluError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for(".index"))
-    finally:
-        ctx.session.rollback()  # a preview never writes
     return render_template("imports/preview.html", plan=plan, sha=sha, suffix=path.suffix, name=name, options=_query_options())
 
 
@@ -128,8 +139,7 @@ def preview(sha: str):
 @login_required
 def commit(sha: str):
     _require_importer()
-    path = _stored(sha, request.form.get("suffix", ""))
-    name = request.form.get("name") or path.name
+    path, name = _upload(sha)
     partial = request.form.get("partial") == "1"
     ctx = request_context()
     try:
@@ -154,13 +164,10 @@ def report(sha: str):
     _require_importer()
     from importers.report import write_report
 
-    path = _stored(sha, request.args.get("suffix", ""))
-    name = request.args.get("name") or path.name
-    ctx = request_context()
-    try:
-        plan = plan_import(ctx, path, name, **_options())
-    finally:
-        ctx.session.rollback()
+    path, name = _upload(sha)
+    plan = _dry_run(request_context(), path, name)
+    if plan is None:
+        return redirect(url_for(".index"))
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as out:
         write_report(plan, path, out.name)
         data = Path(out.name).read_bytes()

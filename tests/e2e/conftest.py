@@ -3,15 +3,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
-
-from registry.app import Runtime, create_app
+from live import migrated_runtime, serving
 from registry.core.config import load_settings
-from registry.core.migrate import upgrade
 
 CHROMIUM = os.environ.get("MULU_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("MULU_CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -22,14 +18,8 @@ SCREENSHOTS = Path(os.environ.get("MULU_SCREENSHOT_DIR", Path(__file__).resolve(
 def live_app(tmp_path, fresh_database_url):
     """A migrated instance and a threaded WSGI server on a free loopback port."""
     settings = load_settings({}, instance_path=tmp_path / "instance", database_url=fresh_database_url)
-    runtime = Runtime(settings)
-    upgrade(runtime.engine)
-    server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield runtime, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    runtime.engine.dispose()
+    with migrated_runtime(settings) as runtime, serving(settings) as base:
+        yield runtime, base
 
 
 @pytest.fixture()

@@ -16,14 +16,15 @@ from registry.catalog.models import CatalogItem
 from registry.core.db import unit_of_work
 
 
-def wait_for_download(folder, timeout: float = 20):
+def wait_for_download(folder, before: set, timeout: float = 20):
+    """The .xlsx file that appeared in the download folder since ``before`` was taken."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        done = [p for p in folder.iterdir() if p.suffix == ".xlsx"]
+        done = [p for p in folder.iterdir() if p.suffix == ".xlsx" and p not in before]
         if done:
             return done[0]
         time.sleep(0.1)
-    raise AssertionError("the template was not downloaded")
+    raise AssertionError("nothing was downloaded")
 
 
 def fill(template, share_condition: str | None):
@@ -69,7 +70,7 @@ def test_compiler_imports_a_catalog_in_the_browser(live_app, browser, tmp_path):
     screenshot(browser, "02-import-page")
 
     browser.find_element(By.ID, "download-template").click()
-    template = wait_for_download(browser.downloads)
+    template = wait_for_download(browser.downloads, set())
 
     upload(browser, fill(template, share_condition=None))  # forgot the 共享条件
     assert browser.find_element(By.ID, "count-rejected").text == "1"
@@ -77,6 +78,12 @@ def test_compiler_imports_a_catalog_in_the_browser(live_app, browser, tmp_path):
     assert "有条件共享须写明共享条件" in problems and "目录" in problems
     assert not browser.find_elements(By.ID, "confirm")
     screenshot(browser, "03-preview-with-errors")
+    before = set(browser.downloads.iterdir())
+    browser.find_element(By.ID, "download-report").click()
+    report = load_workbook(wait_for_download(browser.downloads, before))
+    assert report.sheetnames[0] == "导入结果"
+    commented = [c for row in report["目录"].iter_rows(min_row=2, max_row=2) for c in row if c.comment]
+    assert [c.coordinate for c in commented] == ["O2"] and "共享条件" in commented[0].comment.text
 
     browser.find_element(By.LINK_TEXT, "返回").click()
     upload(browser, fill(template, share_condition="仅限执法监管部门使用，须经本局审批"))

@@ -3,22 +3,19 @@ from __future__ import annotations
 
 import http.cookiejar
 import re
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from factories import make_org_tree
+from live import migrated_runtime, serving
 from registry.accounts.operations import create_user
-from registry.app import Runtime, create_app
 from registry.audit.models import AuditEvent
 from registry.core.config import load_settings
 from registry.core.db import unit_of_work
-from registry.core.migrate import upgrade
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -57,18 +54,14 @@ class Browser:
 @pytest.fixture()
 def office(tmp_path, fresh_database_url):
     settings = load_settings({}, instance_path=tmp_path / "instance", database_url=fresh_database_url)
-    runtime = Runtime(settings)
-    upgrade(runtime.engine)
-    with unit_of_work(runtime.sessions) as session:
-        ctx = runtime.context(session)
-        orgs = make_org_tree(ctx)
-        create_user(ctx, "compiler1", "compiler", orgs.dept.code, "Bianmu#2026")
-        create_user(ctx, "reviewer1", "county_reviewer", orgs.county.code, "Shenhe#2026")
-    server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield runtime, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    runtime.engine.dispose()
+    with migrated_runtime(settings) as runtime:
+        with unit_of_work(runtime.sessions) as session:
+            ctx = runtime.context(session)
+            orgs = make_org_tree(ctx)
+            create_user(ctx, "compiler1", "compiler", orgs.dept.code, "Bianmu#2026")
+            create_user(ctx, "reviewer1", "county_reviewer", orgs.county.code, "Shenhe#2026")
+        with serving(settings) as base:
+            yield runtime, base
 
 
 def test_sign_in_sets_a_protected_session_cookie_and_reaches_imports(office):

@@ -1,47 +1,28 @@
 """The public pages, served by a real WSGI server and read over HTTP."""
 from __future__ import annotations
 
-import threading
-import urllib.error
-import urllib.request
-
 import pytest
-from werkzeug.serving import make_server
 
 from factories import entry, make_org_tree
-from registry.app import Runtime, create_app
+from live import get, migrated_runtime, serving
 from registry.catalog import operations as ops
 from registry.core.config import load_settings
 from registry.core.db import unit_of_work
-from registry.core.migrate import upgrade
 
 
 @pytest.fixture()
 def live_server(tmp_path, fresh_database_url):
     settings = load_settings({}, instance_path=tmp_path, database_url=fresh_database_url)
-    runtime = Runtime(settings)
-    upgrade(runtime.engine)
-    with unit_of_work(runtime.sessions) as session:
-        ctx = runtime.context(session)
-        orgs = make_org_tree(ctx)
-        published = ops.create_item(ctx, entry(orgs.dept, name="企业登记信息")).item
-        ops.publish_item(ctx, published)
-        ops.create_item(ctx, entry(orgs.dept, name="内部草稿条目"))
-        code = published.code
-    server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", code
-    server.shutdown()
-    runtime.engine.dispose()
-
-
-def get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode("utf-8")
+    with migrated_runtime(settings) as runtime:
+        with unit_of_work(runtime.sessions) as session:
+            ctx = runtime.context(session)
+            orgs = make_org_tree(ctx)
+            published = ops.create_item(ctx, entry(orgs.dept, name="企业登记信息")).item
+            ops.publish_item(ctx, published)
+            ops.create_item(ctx, entry(orgs.dept, name="内部草稿条目"))
+            code = published.code
+        with serving(settings) as base:
+            yield base, code
 
 
 def test_front_page_lists_published_items_only(live_server):
