@@ -51,7 +51,7 @@ def _filters(pairs: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 @click.option("--fuzzy", is_flag=True, help="信息项名称模糊匹配（名称中包含即可）")
 @click.option("--sort", type=click.Choice(["relevance", "published", "updated"]), default="relevance", show_default=True)
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1))
-@click.option("--per-page", default=20, show_default=True, type=click.IntRange(1, 100))
+@click.option("--per-page", default=20, show_default=True, type=click.IntRange(0, 100), help="每页条数（0 只要总数和分面）")
 @click.option("--public", is_flag=True, help="以公众身份检索（只含已发布条目）；默认按系统作业看到全部条目")
 @pass_runtime
 @handles_errors
@@ -90,11 +90,13 @@ def _print_response(response) -> None:
             click.echo(f"     {_plain(hit.highlights['summary'])}")
         if hit.matched_fields:
             click.echo(f"     信息项：{'、'.join(hit.matched_fields[:6])}")
+    from registry.search.facets import FACET_BY_NAME
+
     for name, counts in response.facets.items():
         labels = response.facet_labels.get(name, {})
         shown = "，".join(f"{labels.get(v, v)} {n}" for v, n in list(counts.items())[:6])
         if shown:
-            click.echo(f"  {name}: {shown}")
+            click.echo(f"  {FACET_BY_NAME[name].label}（{name}）：{shown}")
 
 
 def _progress_bar(total: int):
