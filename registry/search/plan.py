@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from registry.accounts.permissions import ItemScope
 from registry.search.analysis import query_words
-from registry.search.query import Chunk
+from registry.search.query import Chunk, SearchRequest
 from registry.search.synonyms import Synonyms
 
 #: Ranking weights: where a chunk matched says how telling the match is (name > field names > the rest).
@@ -28,16 +28,37 @@ BONUS = {
 
 @dataclass
 class Plan:
+    """The request, with its text parsed, its filters checked and the reader's scope."""
+
+    request: SearchRequest
     chunks: list[Chunk]
     scope: ItemScope
     filters: dict[str, tuple[str, ...]]
     synonyms: Synonyms
-    field_name: str | None = None
-    field_mode: str = "exact"
-    sort: str = "relevance"
-    offset: int = 0
-    limit: int = 20
-    want_facets: bool = True
+
+    @property
+    def field_name(self) -> str | None:
+        return (self.request.field_name or "").strip() or None
+
+    @property
+    def field_mode(self) -> str:
+        return self.request.field_mode
+
+    @property
+    def sort(self) -> str:
+        return self.request.sort
+
+    @property
+    def offset(self) -> int:
+        return self.request.offset
+
+    @property
+    def limit(self) -> int:
+        return self.request.per_page
+
+    @property
+    def want_facets(self) -> bool:
+        return self.request.facets
 
     @property
     def has_text(self) -> bool:

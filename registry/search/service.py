@@ -31,11 +31,7 @@ def search(runtime, session: Session, request: SearchRequest, *, actor=None, pub
     if "provider" in filters:
         # An organisation stands for itself and everything below it; no such code matches nothing.
         filters["provider"] = tuple(str(i) for i in sorted(provider_ids(session, filters["provider"]))) or ("0",)
-    plan = Plan(
-        chunks=parse_query(request.text, synonyms), scope=item_scope(session, actor, public), filters=filters,
-        synonyms=synonyms, field_name=(request.field_name or "").strip() or None, field_mode=request.field_mode,
-        sort=request.sort, offset=request.offset, limit=request.per_page, want_facets=request.facets,
-    )
+    plan = Plan(request, parse_query(request.text, synonyms), item_scope(session, actor, public), filters, synonyms)
     raw = backend_for(runtime.settings, profile).execute(session, plan)
     return _response(session, profile, request, plan, raw)
 
