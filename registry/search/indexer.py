@@ -16,7 +16,7 @@ import weakref
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from registry.core.signals import items_committed, note_item_changed
+from registry.core.signals import items_committed
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +44,6 @@ def _owner(bind: Engine | Connection):
 
 
 def _on_commit(session: Session, codes: frozenset[str]) -> None:
-    if session.in_nested_transaction():
-        # Released savepoints fire after_commit too, while the real transaction may still
-        # roll back; keep the codes for the outermost commit.
-        for code in codes:
-            note_item_changed(session, code)
-        return
     bind = session.get_bind()
     runtime = _owner(bind)
     if runtime is None:
