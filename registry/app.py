@@ -122,5 +122,11 @@ def request_context() -> Context:
 def request_session() -> Session:
     """The request's session, opened on first use and closed at teardown."""
     if "db_session" not in g:
+        from flask import request
+
+        from registry.core.db import declare_write
+
         g.db_session = runtime().sessions()
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            declare_write(g.db_session)  # a form post writes: queue for the write lock up front
     return g.db_session

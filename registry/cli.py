@@ -158,7 +158,7 @@ def org_list(rt: Runtime, as_json: bool) -> None:
     """列出全部机构（上级在前）。"""
     from registry.orgs.operations import list_orgs
 
-    with unit_of_work(rt.sessions) as session:
+    with unit_of_work(rt.sessions, write=False) as session:
         orgs = list_orgs(rt.context(session))
         rows = [
             {"code": o.code, "name": o.name, "level": o.level.value, "parent": o.parent.code if o.parent else None,
@@ -257,7 +257,7 @@ def calendar_add(rt: Runtime, start, days: int) -> None:
     """计算期限：START 之后第 DAYS 个工作日。"""
     from registry.core.calendar import load_calendar
 
-    with unit_of_work(rt.sessions) as session:
+    with unit_of_work(rt.sessions, write=False) as session:
         cal = load_calendar(session)
     due: date = cal.add_workdays(start.date(), days)
     click.echo(due.isoformat())

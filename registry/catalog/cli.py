@@ -46,7 +46,7 @@ def catalog_import(rt: Runtime, file: str, org_code: str | None, dry_run: bool, 
     from registry.imports.operations import commit_import, plan_import
 
     try:
-        with unit_of_work(rt.sessions) as session:
+        with unit_of_work(rt.sessions, write=not dry_run) as session:
             ctx = rt.context(session)
             plan = plan_import(ctx, file, Path(file).name, org_code=org_code, create_orgs=create_orgs)
             if not dry_run:
@@ -91,7 +91,7 @@ def catalog_imports(rt: Runtime, as_json: bool) -> None:
     """列出最近的导入记录。"""
     from registry.imports.operations import list_imports
 
-    with unit_of_work(rt.sessions) as session:
+    with unit_of_work(rt.sessions, write=False) as session:
         rows = [
             {"id": b.id, "at": b.created_at.isoformat(), "by": b.actor_name, "file": b.filename, "sha256": b.file_hash,
              "outcome": b.outcome.value, "created": b.created, "updated": b.updated, "unchanged": b.unchanged,

@@ -57,18 +57,36 @@ def _sqlite_on_connect(dbapi_conn, _record) -> None:
     cursor.close()
 
 
+#: Execution option asking SQLite to take the write lock when the transaction begins.
+WRITE_INTENT = "mulu_write_intent"
+
+
 def _sqlite_on_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A deferred transaction that reads, then writes after another process committed, fails at once
+    # with "database is locked" whatever the busy timeout; one that declares its intent to write
+    # waits its turn instead. Readers never take the lock, so they stay concurrent (WAL).
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_INTENT) else "BEGIN")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
 
 
+def declare_write(session: Session) -> None:
+    """Begin the session's transaction as a writer (SQLite: BEGIN IMMEDIATE; elsewhere nothing changes)."""
+    if not session.in_transaction():
+        session.connection(execution_options={WRITE_INTENT: True})
+
+
 @contextmanager
-def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Commit once if the block succeeds, roll everything back if it raises."""
+def unit_of_work(factory: sessionmaker[Session], write: bool = True) -> Iterator[Session]:
+    """Commit once if the block succeeds, roll everything back if it raises.
+
+    ``write=False`` for read-only work, which then never waits for a writer.
+    """
     session = factory()
+    if write:
+        declare_write(session)
     try:
         yield session
         session.commit()
