@@ -72,9 +72,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     from registry.accounts.views import bp as accounts_bp
     from registry.imports.views import bp as imports_bp
     from registry.office import bp as office_bp
+    from registry.search.api import bp as search_api_bp
     from registry.web.views import bp as public_bp
 
-    for blueprint in (public_bp, office_bp, accounts_bp, imports_bp):
+    for blueprint in (public_bp, office_bp, accounts_bp, imports_bp, search_api_bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -1,52 +1,35 @@
 """The public search page, served by a real WSGI server and read over HTTP."""
 from __future__ import annotations
 
-import threading
-import urllib.error
+import json
 import urllib.parse
-import urllib.request
 
 import pytest
-from werkzeug.serving import make_server
 
 from factories import entry, make_org_tree
-from registry.app import Runtime, create_app
+from live import get, migrated_runtime, serving
 from registry.catalog import operations as ops
 from registry.core.config import load_settings
 from registry.core.db import unit_of_work
-from registry.core.migrate import upgrade
 
 
 @pytest.fixture()
 def site(tmp_path, fresh_database_url):
     settings = load_settings({}, instance_path=tmp_path, database_url=fresh_database_url)
-    runtime = Runtime(settings)
-    upgrade(runtime.engine)
-    with unit_of_work(runtime.sessions) as session:  # indexed after this commit, by the subscriber
-        ctx = runtime.context(session)
-        orgs = make_org_tree(ctx)
-        for n in range(23):
-            item = ops.create_item(ctx, entry(orgs.dept, name=f"企业登记信息第{n + 1}批",
-                                              summary="本市登记注册的各类<企业>的基本信息。")).item
-            ops.publish_item(ctx, item)
-        shared = ops.create_item(ctx, entry(orgs.other_dept, name="企业涉案信息", share_type="conditional",
-                                            share_condition="办案需要")).item
-        ops.publish_item(ctx, shared)
-        ops.create_item(ctx, entry(orgs.dept, name="企业内部草稿"))
-    server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    runtime.engine.dispose()
-
-
-def get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode("utf-8")
+    with migrated_runtime(settings) as runtime:
+        with unit_of_work(runtime.sessions) as session:  # indexed after this commit, by the subscriber
+            ctx = runtime.context(session)
+            orgs = make_org_tree(ctx)
+            for n in range(23):
+                item = ops.create_item(ctx, entry(orgs.dept, name=f"企业登记信息第{n + 1}批",
+                                                  summary="本市登记注册的各类<企业>的基本信息。")).item
+                ops.publish_item(ctx, item)
+            shared = ops.create_item(ctx, entry(orgs.other_dept, name="企业涉案信息", share_type="conditional",
+                                                share_condition="办案需要")).item
+            ops.publish_item(ctx, shared)
+            ops.create_item(ctx, entry(orgs.dept, name="企业内部草稿"))
+        with serving(settings) as base:
+            yield base
 
 
 def query(base: str, **params) -> tuple[int, str]:
@@ -87,3 +70,25 @@ def test_bad_input_is_explained_not_crashed(site):
     assert status == 200 and "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     status, html = query(site, q="不存在的词语组合")
     assert status == 200 and "没有找到符合条件的信息资源" in html
+
+
+def api(base: str, **params) -> tuple[int, dict]:
+    status, text = get(base + "/api/v1/search?" + urllib.parse.urlencode(params, doseq=True))
+    return status, json.loads(text)
+
+
+def test_the_json_api_answers_like_the_cli(site):
+    status, body = api(site, q="企业", share_type="有条件共享", per_page=5)
+    assert status == 200 and set(body) >= {"total", "results", "facets"}
+    assert body["total"] == 1 and body["results"][0]["name"] == "企业涉案信息"
+    assert body["results"][0]["highlights"]
+    status, body = api(site, q="企业", per_page=0)
+    assert body["total"] == 24 and body["results"] == []  # published only: the draft is not public
+    assert sum(body["facets"]["share_type"].values()) == 24
+
+
+def test_the_json_api_explains_bad_parameters(site):
+    status, body = api(site, q="企业", page="第二页")
+    assert status == 400 and body["code"] == "invalid_request" and "page" in body["errors"]
+    status, body = api(site, q="企业", sort="随便")
+    assert status == 400 and "排序方式" in body["message"]
