@@ -7,7 +7,6 @@ PostgreSQL URL (``.ci/run`` starts a server and does) to run the same suite ther
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from databases import drop_postgres_database, new_postgres_database
 from registry.core.calendar import seed_calendar
 from registry.core.context import Context
 from registry.core.db import make_engine
@@ -83,16 +83,9 @@ def fresh_database_url(tmp_path) -> str:
     if not is_postgres():
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
-    name = f"mulu_fresh_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    url = new_postgres_database()
+    yield url
+    drop_postgres_database(url)
 
 
 @pytest.fixture()

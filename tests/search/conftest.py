@@ -7,37 +7,19 @@ indexes: by the after-commit subscriber (Whoosh), or by a reindex
 """
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from databases import drop_postgres_database, new_postgres_database
 from corpus import BACKENDS, TEST_DATABASE_URL, Corpus, build_corpus, is_postgres
 from registry.app import Runtime
 from registry.core.config import load_settings
 from registry.core.migrate import upgrade
 from registry.search import SearchRequest, search
 
-
-
-def _new_postgres_database(prefix: str) -> str:
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_postgres_database(url: str) -> None:
-    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @dataclass
@@ -62,7 +44,7 @@ class SearchWorld:
 @pytest.fixture(scope="session")
 def world(tmp_path_factory) -> SearchWorld:
     instance = tmp_path_factory.mktemp("search-instance")
-    url = _new_postgres_database("mulu_search") if is_postgres() else f"sqlite:///{instance / 'corpus.db'}"
+    url = new_postgres_database("mulu_search") if is_postgres() else f"sqlite:///{instance / 'corpus.db'}"
     runtimes = {
         name: Runtime(load_settings({}, instance_path=instance, database_url=url, search_backend=name))
         for name in BACKENDS
@@ -80,7 +62,7 @@ def world(tmp_path_factory) -> SearchWorld:
     for runtime in runtimes.values():
         runtime.engine.dispose()
     if is_postgres():
-        _drop_postgres_database(url)
+        drop_postgres_database(url)
 
 
 @pytest.fixture(params=BACKENDS)
