@@ -2,6 +2,7 @@
 the message as a cell comment, and a summary sheet in front."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -16,6 +17,11 @@ _BAD = PatternFill("solid", fgColor="FFC7CE")
 _ACTIONS = (("create", "新建"), ("update", "更新"), ("unchanged", "未变"), ("rejected", "拒绝"))
 
 
+def sheet_title(name: str) -> str:
+    """A sheet title Excel accepts: no []:*?/\\ and at most 31 characters (a CSV's name can be anything)."""
+    return re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "Sheet"
+
+
 def safe_cell(value: object) -> object:
     """Text that a spreadsheet would run as a formula (= + - @) is written as plain text."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
@@ -28,8 +34,9 @@ def write_report(plan, uploaded: str | Path, output: str | Path) -> None:
     workbook = _as_workbook(Path(uploaded), plan.filename)
     by_cell: dict[tuple[str, int, str], list[str]] = {}
     for problem in plan.problems:
-        if problem.row is not None and problem.sheet in workbook.sheetnames:
-            by_cell.setdefault((problem.sheet, problem.row, problem.column or "A"), []).append(problem.message)
+        sheet = sheet_title(problem.sheet)
+        if problem.row is not None and sheet in workbook.sheetnames:
+            by_cell.setdefault((sheet, problem.row, problem.column or "A"), []).append(problem.message)
     for (sheet, row, column), messages in by_cell.items():
         cell = workbook[sheet].cell(row=row, column=column_index_from_string(column))
         cell.fill = _BAD
@@ -47,7 +54,7 @@ def _as_workbook(path: Path, filename: str) -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for sheet in open_source(path, filename).sheets:
-        target = workbook.create_sheet(sheet.name[:31])
+        target = workbook.create_sheet(sheet_title(sheet.name))
         for row in sheet.rows():
             target.append([safe_cell(v) for v in row])
     return workbook

@@ -109,9 +109,6 @@ def _validated(ctx: Context, data: dict[str, Any], previous: dict[str, Any] | No
     entry = validate_entry(data, ctx.profile, OrgResolver(ctx.session), previous)
     if entry.errors:
         raise ValidationError(entry.errors)
-    provider, unit = entry.item["provider"], entry.item.get("provider_unit")
-    if unit is not None and unit.department.id != provider.id:
-        raise ValidationError(FieldError("provider_unit", f"“{unit.name}”不是“{provider.name}”的内设机构", "提供方内部部门"))
     return entry
 
 

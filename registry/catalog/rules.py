@@ -17,6 +17,7 @@ from typing import Any
 from registry.catalog.identifiers import guess_identifier_kind, identifier_problem, is_valid_org_code, is_valid_region_code, is_valid_uscc
 from registry.catalog.schema import FIELD_BY_KEY, ITEM_BY_KEY
 from registry.core.errors import FieldError
+from registry.orgs.models import OrgLevel
 from registry.profiles import Profile
 
 Item = dict[str, Any]
@@ -239,6 +240,9 @@ def structural_findings(item: Item, fields: Fields, profile: Profile) -> Iterato
     method_class, method = item.get("share_method_class"), item.get("share_method_type")
     if method and method_class and profile.share_method_types(method_class).term(method) is None:
         yield "share_method_type", f"共享方式类型与共享方式分类“{profile.vocab('share_method').label(method_class)}”不匹配"
+    provider, unit = item.get("provider"), item.get("provider_unit")
+    if unit is not None and provider is not None and (unit.level is not OrgLevel.UNIT or unit.parent_id != provider.id):
+        yield "provider_unit", f"“{unit.name}”不是“{provider.name}”的内设机构"
     if item.get("share_type") == "not_shared" and _blank(item.get("share_basis")):
         yield "share_basis", "不予共享须写明依据"
     if item.get("share_type") == "conditional" and _blank(item.get("share_condition")) and _blank(item.get("share_basis")):

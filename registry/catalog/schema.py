@@ -27,6 +27,7 @@ class ElementSpec:
     core: int | None = None
     synonyms: tuple[str, ...] = ()
     help: str = ""
+    max_value: float | None = None  # for int/float kinds: what the column can hold
 
 
 ITEM_ELEMENTS: tuple[ElementSpec, ...] = (
@@ -70,18 +71,18 @@ ITEM_ELEMENTS: tuple[ElementSpec, ...] = (
     ElementSpec("purchase_source", "第三方数据来源", "text", max_length=200),
     ElementSpec("tags", "标签", "list", synonyms=("关键字", "数据标签")),
     ElementSpec("storage_total", "数据存储总量", "float", synonyms=("数据存储总量(MB)",)),
-    ElementSpec("record_total", "结构化信息记录总数", "int"),
+    ElementSpec("record_total", "结构化信息记录总数", "int", max_value=2**63 - 1),
     ElementSpec("shared_storage", "已共享的数据存储量", "float"),
-    ElementSpec("shared_records", "已共享的结构化记录数", "int"),
+    ElementSpec("shared_records", "已共享的结构化记录数", "int", max_value=2**63 - 1),
     ElementSpec("open_storage", "已开放的数据存储量", "float"),
-    ElementSpec("open_records", "已开放的结构化记录数", "int"),
+    ElementSpec("open_records", "已开放的结构化记录数", "int", max_value=2**63 - 1),
 )
 
 FIELD_ELEMENTS: tuple[ElementSpec, ...] = (
     ElementSpec("name", "信息项名称", "text", True, max_length=200, core=8, synonyms=("数据项名称", "字段名称", "中文信息项名", "业务名称")),
     ElementSpec("technical_name", "信息项英文名", "text", max_length=128, synonyms=("英文名称", "技术名称", "字段英文名")),
     ElementSpec("data_type", "数据类型", "vocab", vocab="data_type", core=8),
-    ElementSpec("length", "数据长度", "int", synonyms=("长度", "字段长度")),
+    ElementSpec("length", "数据长度", "int", synonyms=("长度", "字段长度"), max_value=2**31 - 1),
     ElementSpec("description", "信息项描述", "longtext", max_length=2000, synonyms=("描述", "中文描述")),
     ElementSpec("share_type", "信息项共享类型", "vocab", vocab="share_type", synonyms=("字段共享类型",)),
     ElementSpec("share_condition", "信息项共享条件", "longtext", max_length=2000),

@@ -199,7 +199,11 @@ def _coerce(spec: ElementSpec, value: object, profile: Profile, orgs: OrgResolve
         if kind == "bool":
             return coerce_bool(value), None
         if kind in ("int", "float"):
-            return coerce_number(value, kind == "int"), None
+            number = coerce_number(value, kind == "int")
+            limit = spec.max_value or (2**31 - 1 if kind == "int" else 1e15)
+            if number > limit:
+                return error(f"“{_short(value)}”过大，不能超过 {limit:,.0f}")
+            return number, None
         if kind == "list":
             return coerce_list(value), None
         if kind == "org":

@@ -102,9 +102,13 @@ def _template_notes(ctx: Context, path: str | Path) -> list[str]:
     if not rows or not rows[0] or rows[0][0] != "mulu-template":
         return []
     marker = rows[0] + [None, None]
+    try:
+        version = int(float(marker[1] or 0))
+    except (TypeError, ValueError, OverflowError):  # a marker edited by hand is no marker
+        return []
     notes = []
-    if int(marker[1] or 0) < TEMPLATE_VERSION:
-        notes.append(f"此文件使用旧版模板（版本 {int(marker[1] or 0)}），建议下载最新模板（版本 {TEMPLATE_VERSION}）")
+    if version < TEMPLATE_VERSION:
+        notes.append(f"此文件使用旧版模板（版本 {version}），建议下载最新模板（版本 {TEMPLATE_VERSION}）")
     if marker[2] and marker[2] != ctx.profile.name:
         notes.append(f"此模板为“{marker[2]}”辖区配置生成，当前系统使用“{ctx.profile.name}”，下拉选项可能不同")
     return notes

@@ -75,8 +75,8 @@ class Planner:
         self.orgs = OrgResolver(ctx.session)
         self.allowed = None if ctx.actor is None else item_scope(ctx.session, ctx.actor)
         self.existing = _ExistingItems(ctx)
-        self.seen_codes: dict[str, int] = {}
-        self.seen_names: dict[tuple[object, str], int] = {}
+        self.seen_codes: dict[str, tuple[str, int]] = {}
+        self.seen_names: dict[tuple[object, str], tuple[str, int]] = {}
         self.new_orgs: dict[str, Organisation] = {}
 
     def plan(self, raw: RawEntry) -> PlannedEntry:
@@ -139,15 +139,15 @@ class Planner:
         return self.new_orgs.setdefault(code, Organisation(code=code, name=str(name), level=None))
 
     def _existing(self, raw: RawEntry, provider: Organisation, planned: PlannedEntry) -> CatalogItem | None:
-        code = raw.data.get("code")
+        code, here = raw.data.get("code"), (raw.sheet, raw.row)
         if code:
-            first = self.seen_codes.setdefault(str(code), raw.row)
-            if first != raw.row:
-                planned.problems.append(self._problem(raw, "code", code, f"资源代码与第{first}行重复"))
+            first = self.seen_codes.setdefault(str(code), here)
+            if first != here:
+                planned.problems.append(self._problem(raw, "code", code, f"资源代码与{_where(first, here)}重复"))
         if raw.name:
-            first = self.seen_names.setdefault((provider.code, _fold(raw.name)), raw.row)
-            if first != raw.row:
-                planned.problems.append(self._problem(raw, "name", raw.name, f"同一提供方的资源名称与第{first}行重复"))
+            first = self.seen_names.setdefault((provider.code, _fold(raw.name)), here)
+            if first != here:
+                planned.problems.append(self._problem(raw, "name", raw.name, f"同一提供方的资源名称与{_where(first, here)}重复"))
         if provider.id is None:
             return None
         found = self.existing.by_code.get(str(code)) if code else None
@@ -210,6 +210,10 @@ def _merge_fields(data: dict[str, Any], previous: dict[str, Any], raw: RawEntry)
         kept = {k: v for k, v in before.items() if k not in present and k != "position"}
         merged.append({**kept, **{k: new.get(k) for k in present}})
     return {**data, "fields": merged}
+
+
+def _where(first: tuple[str, int], here: tuple[str, int]) -> str:
+    return f"第{first[1]}行" if first[0] == here[0] else f"工作表“{first[0]}”第{first[1]}行"
 
 
 def _fold(value: object) -> str:

@@ -31,7 +31,8 @@ IMPORT_ROLES = (Role.COMPILER, Role.AUTHORITY_ADMIN)
 
 
 def _upload_dir() -> Path:
-    folder = runtime().settings.instance_path / "uploads" / "imports"
+    """The signed-in user's own upload folder: knowing a file's hash never opens someone else's upload."""
+    folder = runtime().settings.instance_path / "uploads" / "imports" / str(current_user.id)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

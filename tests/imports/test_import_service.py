@@ -230,3 +230,38 @@ def test_file_level_problems_name_the_fix(ctx, orgs, tmp_path):
     for name, expected in cases.items():
         with pytest.raises(ImportFileError, match=expected):
             plan_import(ctx, tmp_path / name)
+
+
+def test_hostile_values_are_row_errors_not_crashes(ctx, orgs, tmp_path):
+    from importers.report import write_report
+    from openpyxl import Workbook
+
+    rows = [NATIONAL_HEADERS + ["提供方内部部门", "结构化信息记录总数"],
+            *[row + [None, None] for row in national_rows(orgs.dept.name)]]
+    rows[1][-2] = orgs.other_dept.name  # another department is no internal unit of this one
+    rows[2][19] = 1e30                  # a field length no column can hold
+    rows[4][-1] = "1e25"                # a record count beyond BIGINT
+    path = write_csv(tmp_path / "a[b]:c.csv", rows)
+    plan, batch = run(ctx, path)
+    found = {p.message.split("：")[0]: p for p in plan.problems}
+    assert set(found) == {"提供方内部部门", "第2个信息项的数据长度", "结构化信息记录总数"}, messages(plan)
+    assert "不是“南阳市市场监督管理局”的内设机构" in found["提供方内部部门"].message
+    assert "过大" in found["第2个信息项的数据长度"].message
+    assert batch.created == 0
+    write_report(plan, path, tmp_path / "report.xlsx")  # a CSV named with []: still gets its report
+    book = Workbook()
+    book.active.append(NATIONAL_HEADERS)
+    for row in national_rows(orgs.dept.name):
+        book.active.append(row)
+    book.create_sheet("_mulu").append(["mulu-template", "abc"])  # a hand-edited version marker
+    book["_mulu"].sheet_state = "hidden"
+    book.save(tmp_path / "marker.xlsx")
+    assert plan_import(ctx, tmp_path / "marker.xlsx").notes == []
+
+
+def test_duplicates_across_sheets(ctx, orgs, tmp_path):
+    rows = [["信息资源名称", "提供单位", "摘要", "类", "项", "格式分类", "共享类型", "共享方式分类", "共享方式类型", "开放属性", "更新频率"],
+            ["重复的资源", orgs.dept.name, "摘要", "3", "07", "电子文件", "无条件共享", "共享平台方式", "文件", "不予开放", "每年"]]
+    plan, batch = run(ctx, write_xlsx(tmp_path / "两表.xlsx", {"第一批": rows, "第二批": rows}))
+    assert messages(plan) == ["第二批!A2 同一提供方的资源名称与工作表“第一批”第2行重复"]
+    assert batch.created == 0
