@@ -245,7 +245,7 @@ def calendar_set(rt: Runtime, day, holiday: bool, name: str | None) -> None:
     from registry.core.calendar import set_calendar_day
 
     with unit_of_work(rt.sessions) as session:
-        set_calendar_day(session, day.date(), not holiday, name)
+        set_calendar_day(rt.context(session), day.date(), not holiday, name)
     click.echo(f"{day.date()} 已记为{'节假日' if holiday else '调休上班日'}")
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import Boolean, Date, Integer, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from registry.core.context import Context
 from registry.core.db import Base
 from registry.core.workdays import WorkdayCalendar, chinese_calendar_exceptions
 
@@ -65,12 +66,18 @@ def seed_calendar(session: Session) -> int:
     return added
 
 
-def set_calendar_day(session: Session, day: date, is_workday: bool, name: str | None = None) -> CalendarDay:
-    """Record an announced holiday or make-up working day (an admin's manual entry)."""
+def set_calendar_day(ctx: Context, day: date, is_workday: bool, name: str | None = None) -> CalendarDay:
+    """Record an announced holiday or make-up working day (an admin's manual entry), audited."""
+    from registry.audit.operations import record_event
+
+    session = ctx.session
     row = session.get(CalendarDay, day) or CalendarDay(day=day)
+    before = None if row.is_workday is None else row.is_workday
     row.is_workday, row.name, row.source = is_workday, name, "manual"
     session.add(row)
     if session.get(CalendarYear, day.year) is None:
         session.add(CalendarYear(year=day.year, source="manual"))
     session.flush()
+    record_event(ctx, "calendar:set", "calendar_day", day.isoformat(),
+                 {"is_workday": [before, is_workday], "name": name})
     return row
