@@ -29,8 +29,8 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def write_report(plan, uploaded: str | Path, output: str | Path) -> None:
-    """Write the annotated copy of ``uploaded`` for ``plan`` (an :class:`ImportPlan`) to ``output``."""
+def write_report(plan, uploaded: str | Path, output) -> None:
+    """Write the annotated copy of ``uploaded`` for ``plan`` (an :class:`ImportPlan`) to ``output`` (a path or a binary file)."""
     workbook = _as_workbook(Path(uploaded), plan.filename)
     by_cell: dict[tuple[str, int, str], list[str]] = {}
     for problem in plan.problems:
@@ -42,7 +42,7 @@ def write_report(plan, uploaded: str | Path, output: str | Path) -> None:
         cell.fill = _BAD
         cell.comment = Comment("\n".join(messages), "Mulu")
     _summary_sheet(workbook, plan)
-    workbook.save(str(output))
+    workbook.save(output if hasattr(output, "write") else str(output))
 
 
 def _as_workbook(path: Path, filename: str) -> Workbook:

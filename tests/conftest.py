@@ -7,7 +7,6 @@ PostgreSQL URL (``.ci/run`` starts a server and does) to run the same suite ther
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from registry.accounts.permissions import require
 from registry.audit.models import AuditEvent

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import tempfile
 from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -169,8 +168,8 @@ def report(sha: str):
     plan = _dry_run(request_context(), path, name)
     if plan is None:
         return redirect(url_for(".index"))
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as out:
-        write_report(plan, path, out.name)
-        data = Path(out.name).read_bytes()
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"{Path(name).stem}-检查结果.xlsx",
+    buffer = io.BytesIO()
+    write_report(plan, path, buffer)
+    buffer.seek(0)
+    return send_file(buffer, as_attachment=True, download_name=f"{Path(name).stem}-检查结果.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 
 from registry.core.db import make_engine
-from registry.profiles import Profile, load_profile
+from registry.profiles import Profile
 from registry.search.analysis import warm_up
 from registry.search.documents import current_stamps, iter_docs, split_ids
 from registry.search.drift import Drift, compare

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 from live import migrated_runtime, serving
@@ -11,7 +10,6 @@ from registry.core.config import load_settings
 
 CHROMIUM = os.environ.get("MULU_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("MULU_CHROMEDRIVER", "/usr/bin/chromedriver")
-SCREENSHOTS = Path(os.environ.get("MULU_SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "build" / "screenshots"))
 
 
 @pytest.fixture()
@@ -45,10 +43,3 @@ def browser(tmp_path):
     driver.implicitly_wait(5)
     yield driver
     driver.quit()
-
-
-def screenshot(driver, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    driver.save_screenshot(str(path))
-    return path

@@ -9,7 +9,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
-from conftest import screenshot
+from screens import screenshot
 from factories import make_org_tree
 from registry.accounts.operations import create_user
 from registry.catalog.models import CatalogItem

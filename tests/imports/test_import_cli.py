@@ -11,9 +11,9 @@ import time
 from msoffcrypto.format.ooxml import OOXMLFile
 from click.testing import CliRunner
 from openpyxl import load_workbook
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
-from conftest import NATIONAL_HEADERS, national_rows, write_csv, write_xlsx
+from workbooks import NATIONAL_HEADERS, national_rows, write_csv, write_xlsx
 from factories import uscc
 from registry.cli import main
 from registry.core.db import make_engine

@@ -6,8 +6,8 @@ import xlwt
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from conftest import NATIONAL_HEADERS, national_rows, write_csv, write_xlsx
-from factories import entry, uscc
+from workbooks import NATIONAL_HEADERS, national_rows, write_csv, write_xlsx
+from factories import uscc
 from registry.accounts.operations import create_user
 from registry.catalog import operations as ops
 from registry.catalog.models import CatalogItem, ItemChange, ItemStatus

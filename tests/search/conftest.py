@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from databases import drop_postgres_database, new_postgres_database
-from corpus import BACKENDS, TEST_DATABASE_URL, Corpus, build_corpus, is_postgres
+from corpus import BACKENDS, Corpus, build_corpus, is_postgres
 from registry.app import Runtime
 from registry.core.config import load_settings
 from registry.core.migrate import upgrade
