@@ -6,6 +6,7 @@ from registry.core.calendar import CalendarDay, CalendarYear  # noqa: F401
 from registry.core.db import Base
 from registry.imports.models import ImportBatch  # noqa: F401
 from registry.orgs.models import Organisation  # noqa: F401
+from registry.requests.models import Request, RequestEvent  # noqa: F401
 from registry.search.models import SearchDocument  # noqa: F401
 
 metadata = Base.metadata

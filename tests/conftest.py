@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from databases import drop_postgres_database, new_postgres_database
+import registry.review.operations  # noqa: F401  (subscribes the review workflow, as the Runtime does)
 from registry.core.calendar import seed_calendar
 from registry.core.context import Context
 from registry.core.db import make_engine

@@ -1,7 +1,7 @@
 """Who may do what, declared per action from small predicates.
 
 ``actor is None`` means a system job or the operator's CLI, which act with
-the authority's rights. The review workflow adds its own actions here.
+the authority's rights.
 """
 from __future__ import annotations
 
@@ -35,6 +35,26 @@ def compiles_for(actor: User | None, org: Organisation | None) -> bool:
     return org.department.id == actor.organisation.department.id
 
 
+def county_of(org: Organisation | None) -> Organisation | None:
+    """The county an organisation sits in (itself for a county); ``None`` for city-level ones."""
+    node = org
+    while node is not None and node.level is not OrgLevel.COUNTY:
+        node = node.parent
+    return node
+
+
+def reviews_county(actor: User | None, org: Organisation | None) -> bool:
+    """A county reviewer reviews the catalog of the organisations in their own county."""
+    if actor is None or org is None or actor.role is not Role.COUNTY_REVIEWER:
+        return False
+    county = county_of(org)
+    return county is not None and county.id == getattr(county_of(actor.organisation), "id", None)
+
+
+def reviews_city(actor: User | None, org: Organisation | None = None) -> bool:
+    return actor is not None and actor.role is Role.CITY_REVIEWER
+
+
 def any_of(*predicates: Predicate) -> Predicate:
     return lambda actor, org: any(p(actor, org) for p in predicates)
 
@@ -44,20 +64,39 @@ PERMISSIONS: dict[str, Predicate] = {
     "item:create": any_of(is_system, is_authority, compiles_for),
     "item:update": any_of(is_system, is_authority, compiles_for),
     "item:retire": any_of(is_system, is_authority, compiles_for),
-    "change:decide": any_of(is_system, is_authority),
+    "item:submit": any_of(is_system, is_authority, compiles_for),
+    # 突发公共事件时由提供方临时调整共享属性（binzhou §21），事后报主管部门备案。
+    "item:emergency_share": any_of(is_system, is_authority, compiles_for),
+    # Review levels: each decides at its own level only; the last level publishes.
+    "review:county": any_of(is_system, reviews_county),
+    "review:city": any_of(is_system, is_authority, reviews_city),
+    "review:authority": any_of(is_system, is_authority),
+    "item:publish": any_of(is_system, is_authority, reviews_city),
+    "change:approve": any_of(is_system, is_authority, reviews_city),
     "change:decide_authority": any_of(is_system, is_authority),
+    # Any reviewer on the way may send a change back; only the last level lets it through.
+    "change:reject": any_of(is_system, is_authority, reviews_city, reviews_county),
     "org:manage": any_of(is_system, is_authority),
     "user:manage": any_of(is_system, lambda a, o: a is not None and a.role is Role.SYSTEM_ADMIN),
+    "audit:read": any_of(is_system, lambda a, o: a is not None and a.role is Role.AUDIT_ADMIN),
 }
 
 _REFUSALS = {
     "item:create": "您只能为本单位编制目录",
     "item:update": "您只能修改本单位的目录",
     "item:retire": "您只能注销本单位的目录",
-    "change:decide": "您无权审批目录变更",
+    "item:submit": "您只能提交本单位的目录",
+    "item:emergency_share": "您只能调整本单位目录的共享属性",
+    "review:county": "此条目不在您所在县（区）的审核范围内",
+    "review:city": "只有市级审核员或数据主管部门可以进行市级审核",
+    "review:authority": "此变更须数据主管部门批准",
+    "item:publish": "只有市级审核员或数据主管部门可以发布目录",
+    "change:approve": "只有市级审核员或数据主管部门可以批准目录变更",
     "change:decide_authority": "此变更须数据主管部门批准",
+    "change:reject": "您无权退回此目录变更",
     "org:manage": "只有数据主管部门可以维护机构",
     "user:manage": "只有系统管理员可以管理用户",
+    "audit:read": "只有审计管理员可以查看审计日志",
 }
 
 
@@ -98,16 +137,16 @@ def item_scope(session: Session, actor: User | None, public: bool = False) -> It
     if actor is None or actor.role in (Role.AUTHORITY_ADMIN, Role.CITY_REVIEWER):
         return ItemScope(all_items=True)
     if actor.role is Role.COMPILER:
-        return ItemScope(own_provider_ids=frozenset(_subtree_ids(session, actor.organisation.department.id)))
+        return ItemScope(own_provider_ids=frozenset(subtree_ids(session, actor.organisation.department.id)))
     if actor.role is Role.COUNTY_REVIEWER:
         county = actor.organisation
         while county.level is not OrgLevel.COUNTY and county.parent is not None:
             county = county.parent
-        return ItemScope(own_provider_ids=frozenset(_subtree_ids(session, county.id)))
+        return ItemScope(own_provider_ids=frozenset(subtree_ids(session, county.id)))
     return PUBLIC_SCOPE  # the separated administrators do no catalog work
 
 
-def _subtree_ids(session: Session, root_id: int) -> set[int]:
+def subtree_ids(session: Session, root_id: int) -> set[int]:
     ids, frontier = {root_id}, [root_id]
     while frontier:
         frontier = list(session.scalars(select(Organisation.id).where(Organisation.parent_id.in_(frontier))))

@@ -32,7 +32,7 @@ from registry.catalog.schema import FIELD_ELEMENTS, ITEM_COLUMNS
 from registry.catalog.validation import CleanEntry, OrgResolver, validate_entry
 from registry.core.context import Context
 from registry.core.db import utcnow
-from registry.core.signals import note_item_changed
+from registry.core.signals import change_proposed, note_item_changed
 from registry.core.errors import ConflictError, FieldError, NotFound, ValidationError
 
 #: Elements that make up the resource code; they cannot change once an entry left draft.
@@ -277,6 +277,7 @@ def _propose_change(ctx: Context, item: CatalogItem, entry: CleanEntry, diff: di
                             proposal=proposal, requires_authority=needs_authority)
     item.status = ItemStatus.CHANGE_PENDING
     _log(ctx, "item:propose_change", item, {"diff": diff, "change": change.id, "requires_authority": needs_authority})
+    change_proposed.send(ctx, change=change)
     return ItemResult(item, diff, change)
 
 
@@ -306,7 +307,7 @@ def approve_change(ctx: Context, change: ItemChange, comment: str | None = None)
     if change.state is not ChangeState.PENDING:
         raise ConflictError(f"该变更已处理（{change.state.label}）")
     item = change.item
-    require(ctx.actor, "change:decide_authority" if change.requires_authority else "change:decide", item.provider)
+    require(ctx.actor, "change:decide_authority" if change.requires_authority else "change:approve", item.provider)
     change.state, change.decided_at, change.decision_reason = ChangeState.APPLIED, utcnow(), comment
     change.decided_by_id = ctx.actor.id if ctx.actor else None
     if change.kind is ChangeKind.RETIRE:
@@ -329,7 +330,7 @@ def reject_change(ctx: Context, change: ItemChange, reason: str) -> ItemResult:
     if change.state is not ChangeState.PENDING:
         raise ConflictError(f"该变更已处理（{change.state.label}）")
     item = change.item
-    require(ctx.actor, "change:decide_authority" if change.requires_authority else "change:decide", item.provider)
+    require(ctx.actor, "change:reject", item.provider)
     change.state, change.decided_at, change.decision_reason = ChangeState.REJECTED, utcnow(), reason.strip()
     change.decided_by_id = ctx.actor.id if ctx.actor else None
     item.status = ItemStatus.PUBLISHED
@@ -358,6 +359,7 @@ def retire_item(ctx: Context, item: CatalogItem, reason: str) -> ItemResult:
                                 requires_authority=ctx.profile.workflow.get("change_needs_authority_consent", False))
         item.status = ItemStatus.CHANGE_PENDING
         _log(ctx, "item:propose_retire", item, {"change": change.id, "reason": reason.strip()})
+        change_proposed.send(ctx, change=change)
         return ItemResult(item, diff, change)
     change = _record_change(ctx, item, ChangeKind.RETIRE, ChangeState.APPLIED, diff, reason.strip(), item.version)
     _retire_now(item)
@@ -375,7 +377,7 @@ def publish_item(ctx: Context, item: CatalogItem) -> ItemResult:
     """Mark an entry published: the last review level approved it (or an authority loads a vetted catalog)."""
     if item.status in (ItemStatus.PUBLISHED, ItemStatus.CHANGE_PENDING, ItemStatus.RETIRED):
         raise ConflictError(f"“{item.status.label}”状态的条目不能发布")
-    require(ctx.actor, "change:decide", item.provider)
+    require(ctx.actor, "item:publish", item.provider)
     diff = {"item": {"status": [item.status.value, ItemStatus.PUBLISHED.value]}}
     item.status = ItemStatus.PUBLISHED
     item.published_at = item.published_at or utcnow()
@@ -383,3 +385,63 @@ def publish_item(ctx: Context, item: CatalogItem) -> ItemResult:
     ctx.session.flush()
     _log(ctx, "item:publish", item, {"version": item.version})
     return ItemResult(item, diff)
+
+
+# -- emergencies (binzhou §21) ------------------------------------------------------
+
+SHARE_ELEMENTS = ("share_type", "share_condition", "share_basis")
+_EMERGENCY_KEY = "emergency_share"
+
+
+def emergency_share_change(ctx: Context, item: CatalogItem, values: dict[str, Any], reason: str) -> ItemResult:
+    """Change a published entry's share attributes at once, during a public emergency.
+
+    Binzhou §21 lets the provider adjust sharing temporarily without waiting for
+    review; the attributes in force before are kept in ``extras`` so that
+    :func:`end_emergency_share` restores them, and the change is in the history.
+    """
+    if not ctx.profile.workflow.get("emergency_share_change"):
+        raise ConflictError(f"《{ctx.profile.regulation or ctx.profile.label}》未规定应急临时调整共享属性")
+    if not reason or not reason.strip():
+        raise ValidationError(FieldError("reason", "应急调整必须说明所涉突发公共事件和调整理由", "调整理由"))
+    if item.status not in PROPOSAL_STATES:
+        raise ConflictError("只有已发布的条目可以应急调整共享属性")
+    require(ctx.actor, "item:emergency_share", item.provider)
+    previous = (item.extras or {}).get(_EMERGENCY_KEY, {}).get("previous") or {k: _plain(getattr(item, k)) for k in SHARE_ELEMENTS}
+    result = _replace_share(ctx, item, {k: values.get(k) for k in SHARE_ELEMENTS}, f"应急临时调整：{reason.strip()}")
+    item.extras = {**(item.extras or {}), _EMERGENCY_KEY: {
+        "previous": previous, "reason": reason.strip(), "since": utcnow().isoformat(timespec="seconds"),
+        "by": ctx.actor.username if ctx.actor else None,
+    }}
+    ctx.session.flush()
+    _log(ctx, "item:emergency_share", item, {"diff": result.diff, "reason": reason.strip()})
+    return result
+
+
+def end_emergency_share(ctx: Context, item: CatalogItem, reason: str | None = None) -> ItemResult:
+    """Restore the share attributes that were in force before the emergency change."""
+    state = (item.extras or {}).get(_EMERGENCY_KEY)
+    if not state:
+        raise ConflictError("该条目没有生效中的应急调整")
+    require(ctx.actor, "item:emergency_share", item.provider)
+    result = _replace_share(ctx, item, state["previous"], f"结束应急调整{('：' + reason.strip()) if reason and reason.strip() else ''}")
+    item.extras = {k: v for k, v in (item.extras or {}).items() if k != _EMERGENCY_KEY}
+    ctx.session.flush()
+    _log(ctx, "item:emergency_share_end", item, {"diff": result.diff})
+    return result
+
+
+def emergency_share_state(item: CatalogItem) -> dict[str, Any] | None:
+    return (item.extras or {}).get(_EMERGENCY_KEY)
+
+
+def _replace_share(ctx: Context, item: CatalogItem, values: dict[str, Any], reason: str) -> ItemResult:
+    published = entry_values(item)
+    entry = _validated(ctx, values, published)
+    diff = diff_entries(published, published["fields"], entry.item, entry.fields)
+    if not diff:
+        raise ValidationError(FieldError("share_type", "共享属性没有变化", "共享类型"))
+    _apply_item_values(item, dict(entry.item))
+    item.version += 1
+    change = _record_change(ctx, item, ChangeKind.UPDATE, ChangeState.APPLIED, diff, reason, base_version=item.version - 1)
+    return ItemResult(item, diff, change)

@@ -21,6 +21,11 @@ signals = Namespace()
 #: Sent after a commit with ``codes`` (set of item codes created, changed or retired in it).
 items_committed = signals.signal("items-committed")
 
+#: Sent inside the transaction with ``ctx`` and ``change`` when an edit or a retirement of a
+#: published entry awaits approval; the review workflow opens its first step on it, so the
+#: step and the change commit or roll back together.
+change_proposed = signals.signal("change-proposed")
+
 _PENDING_KEY = "mulu.changed_item_codes"
 
 

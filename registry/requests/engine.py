@@ -1,0 +1,152 @@
+"""The request engine: declared types, guarded transitions, a timeline, and deadlines in working days.
+
+A domain declares a :class:`RequestType` (states, actions, the profile
+deadline that sets ``due_at``) and calls :func:`open_request`,
+:func:`transition` and :func:`add_comment`. Who may act is the domain's
+decision (its permissions depend on what the request is about); the engine
+guarantees the state machine, the required reasons, the timeline and the audit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from registry.audit.operations import record_event
+from registry.core.context import Context
+from registry.core.db import utcnow
+from registry.core.errors import ConflictError, FieldError, ValidationError
+from registry.orgs.models import Organisation
+from registry.requests.models import Request, RequestEvent
+
+#: Working days are counted on the calendar of the place the regulations govern.
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+#: A step due within this many working days is "nearly due".
+DUE_SOON_WORKDAYS = 1
+
+
+def local_today(now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(LOCAL_ZONE).date()
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    needs_reason: bool = False
+
+
+@dataclass(frozen=True)
+class RequestType:
+    name: str
+    label: str
+    states: dict[str, str]  # state → label; "open" is the initial state
+    actions: dict[str, Action] = field(default_factory=dict)
+    deadline_key: str | None = None  # the profile deadline that sets due_at
+
+    def state_label(self, state: str) -> str:
+        return self.states.get(state, state)
+
+
+REQUEST_TYPES: dict[str, RequestType] = {}
+
+
+def register(request_type: RequestType) -> RequestType:
+    REQUEST_TYPES[request_type.name] = request_type
+    return request_type
+
+
+def _audit(ctx: Context, request: Request, action: str, data: dict) -> None:
+    record_event(ctx, f"{request.type}:{action}", "request", request.id, {"title": request.title, **data})
+
+
+def open_request(ctx: Context, type_name: str, *, organisation: Organisation, title: str, item=None,
+                 change=None, level: str | None = None, round: int = 1, data: dict | None = None) -> Request:
+    """Open a request; its ``due_at`` is the profile's deadline for the type, in working days from today."""
+    request_type = REQUEST_TYPES[type_name]
+    deadline = ctx.profile.deadline(request_type.deadline_key) if request_type.deadline_key else None
+    request = Request(
+        type=type_name, state="open", level=level, round=round, title=title[:300], organisation=organisation,
+        item=item, change=change, data=data or {}, created_at=utcnow(),
+        created_by_id=ctx.actor.id if ctx.actor else None,
+        due_at=ctx.calendar.add_workdays(local_today(), deadline.days) if deadline else None,
+    )
+    ctx.session.add(request)
+    ctx.session.flush()
+    _audit(ctx, request, "open", {"level": level, "round": round, "due_at": request.due_at.isoformat() if request.due_at else None})
+    return request
+
+
+def transition(ctx: Context, request: Request, action_name: str, reason: str | None = None) -> Request:
+    """Carry out an action: checks the state and the reason, closes the request, records it."""
+    request_type = REQUEST_TYPES[request.type]
+    action = request_type.actions.get(action_name)
+    if action is None:
+        raise ConflictError(f"“{request_type.label}”没有“{action_name}”这一操作")
+    if request.state not in action.sources:
+        raise ConflictError(f"该事项当前为“{request_type.state_label(request.state)}”，不能{action.label}")
+    reason = (reason or "").strip() or None
+    if action.needs_reason and not reason:
+        raise ValidationError(FieldError("reason", f"{action.label}必须填写理由", "理由"))
+    request.state = action.target
+    request.decision_reason = reason
+    if action.target != "open":
+        request.closed_at = utcnow()
+        request.decided_by_id = ctx.actor.id if ctx.actor else None
+    _event(ctx, request, "action", action=action.name, text=reason)
+    ctx.session.flush()
+    _audit(ctx, request, action.name, {"reason": reason, "state": request.state})
+    return request
+
+
+def add_comment(ctx: Context, request: Request, text: str, target: str | None = None) -> RequestEvent:
+    """A remark on the request, optionally about one element or field (逐项意见)."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(FieldError("text", "意见不能为空", "意见"))
+    event = _event(ctx, request, "comment", text=text[:4000], target=(target or None) and target[:240])
+    ctx.session.flush()
+    _audit(ctx, request, "comment", {"target": event.target, "text": event.text})
+    return event
+
+
+def _event(ctx: Context, request: Request, kind: str, *, action: str | None = None, text: str | None = None,
+           target: str | None = None) -> RequestEvent:
+    actor = ctx.actor
+    event = RequestEvent(
+        request=request, kind=kind, action=action, text=text, target=target, created_at=utcnow(),
+        actor_id=actor.id if actor else None,
+        actor_name=(actor.display_name or actor.username) if actor else "系统",
+    )
+    ctx.session.add(event)
+    return event
+
+
+# -- deadlines ------------------------------------------------------------------
+
+def due_status(ctx: Context, request: Request, today: date | None = None) -> str | None:
+    """``overdue``, ``due_soon`` or ``on_time`` for an open request with a deadline; else ``None``."""
+    if request.state != "open" or request.due_at is None:
+        return None
+    today = today or local_today()
+    if request.due_at < today:
+        return "overdue"
+    if ctx.calendar.workdays_between(today, request.due_at) <= DUE_SOON_WORKDAYS:
+        return "due_soon"
+    return "on_time"
+
+
+def due_soon_limit(ctx: Context, today: date | None = None) -> date:
+    """The last due date that still counts as nearly due today."""
+    return ctx.calendar.add_workdays(today or local_today(), DUE_SOON_WORKDAYS)
+
+
+def count_overdue(ctx: Context, type_name: str | None = None, today: date | None = None) -> int:
+    query = select(func.count()).select_from(Request).where(Request.state == "open", Request.due_at < (today or local_today()))
+    if type_name:
+        query = query.where(Request.type == type_name)
+    return ctx.session.scalar(query) or 0

@@ -1,0 +1,207 @@
+"""What reviewers and the authority look at: the queue, an entry's timeline, the dashboard figures."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from registry.accounts.models import Role, User
+from registry.accounts.permissions import county_of, item_scope, subtree_ids
+from registry.audit.models import AuditEvent
+from registry.catalog.models import CatalogItem, ItemChange, ItemStatus, ShareType
+from registry.core.context import Context
+from registry.orgs.models import Organisation
+from registry.requests.engine import due_soon_limit, local_today
+from registry.requests.models import Request
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class QueueFilter:
+    org_id: int | None = None
+    class_code: str | None = None
+    share_type: str | None = None
+    status: str | None = None
+    level: str | None = None
+    due: str | None = None  # overdue | due_soon
+    page: int = 1
+
+
+def _reviewable(ctx: Context, query: Select) -> Select:
+    """Restrict open review steps to those the actor decides: their level, their county."""
+    actor = ctx.actor
+    if actor is None:
+        return query
+    if actor.role is Role.COUNTY_REVIEWER:
+        county = county_of(actor.organisation)
+        ids = subtree_ids(ctx.session, county.id) if county is not None else set()
+        return query.where(Request.level == "county", Request.organisation_id.in_(ids))
+    if actor.role is Role.CITY_REVIEWER:
+        return query.where(Request.level == "city")
+    if actor.role is Role.AUTHORITY_ADMIN:
+        return query.where(Request.level.in_(("city", "authority")))
+    return query.where(False)
+
+
+def review_queue(ctx: Context, flt: QueueFilter) -> tuple[list[Request], int]:
+    """The actor's open review steps, most urgent first; with the total for paging."""
+    query = select(Request).join(CatalogItem, Request.item_id == CatalogItem.id).where(
+        Request.type == "review", Request.state == "open")
+    query = _reviewable(ctx, query)
+    if flt.org_id:
+        query = query.where(Request.organisation_id.in_(subtree_ids(ctx.session, flt.org_id)))
+    if flt.class_code:
+        query = query.where(CatalogItem.class_code == flt.class_code)
+    if flt.share_type:
+        query = query.where(CatalogItem.share_type == ShareType(flt.share_type))
+    if flt.status:
+        query = query.where(CatalogItem.status == ItemStatus(flt.status))
+    if flt.level:
+        query = query.where(Request.level == flt.level)
+    today = local_today()
+    if flt.due == "overdue":
+        query = query.where(Request.due_at < today)
+    elif flt.due == "due_soon":
+        query = query.where(Request.due_at >= today, Request.due_at <= due_soon_limit(ctx, today))
+    total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = ctx.session.scalars(
+        query.options(selectinload(Request.item).selectinload(CatalogItem.provider), selectinload(Request.change))
+        .order_by(Request.due_at, Request.id).limit(PAGE_SIZE).offset(PAGE_SIZE * (max(flt.page, 1) - 1))
+    )
+    return list(rows), total
+
+
+def queue_counts(ctx: Context) -> dict[str, int]:
+    """Open, overdue and nearly-due steps the actor decides."""
+    today = local_today()
+    base = _reviewable(ctx, select(func.count()).select_from(Request).where(Request.type == "review", Request.state == "open"))
+    return {
+        "open": ctx.session.scalar(base) or 0,
+        "overdue": ctx.session.scalar(base.where(Request.due_at < today)) or 0,
+        "due_soon": ctx.session.scalar(base.where(Request.due_at >= today, Request.due_at <= due_soon_limit(ctx, today))) or 0,
+    }
+
+
+# -- an entry's history ------------------------------------------------------------
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    actor: str
+    what: str
+    text: str | None = None
+    target: str | None = None
+    diff: dict[str, Any] | None = None
+    kind: str = "action"
+
+
+_ACTION_WORDS = {"open": "送审", "approve": "审核通过", "return": "退回", "cancel": "撤销", "comment": "意见", "acknowledge": "备案"}
+
+
+def item_timeline(ctx: Context, item: CatalogItem) -> list[TimelineEntry]:
+    """Changes, review steps and comments of one entry, oldest first."""
+    users = _user_names(ctx, item)
+    entries = [
+        TimelineEntry(c.created_at, users.get(c.actor_id, "系统"), f"{c.kind.label}（{c.state.label}）", c.reason, diff=c.diff, kind="change")
+        for c in item.changes
+    ]
+    steps = ctx.session.scalars(select(Request).where(Request.item_id == item.id).options(selectinload(Request.events)).order_by(Request.id))
+    for step in steps:
+        label = step.data.get("level_label") or step.title
+        entries.append(TimelineEntry(step.created_at, users.get(step.created_by_id, "系统"), f"{label}：送审（第 {step.round} 次提交）", kind="step"))
+        for event in step.events:
+            what = f"{label}：{_ACTION_WORDS.get(event.action or event.kind, event.action or event.kind)}"
+            entries.append(TimelineEntry(event.created_at, event.actor_name or "系统", what, event.text, event.target, kind=event.kind))
+    return sorted(entries, key=lambda e: _naive(e.at))
+
+
+def _naive(at: datetime) -> datetime:
+    return at.replace(tzinfo=None) if at.tzinfo is None else at.astimezone().replace(tzinfo=None)
+
+
+def _user_names(ctx: Context, item: CatalogItem) -> dict[int, str]:
+    ids = {c.actor_id for c in item.changes} | set(ctx.session.scalars(select(Request.created_by_id).where(Request.item_id == item.id)))
+    ids.discard(None)
+    return {u.id: u.display_name or u.username for u in ctx.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+
+
+def last_return(ctx: Context, item: CatalogItem) -> Request | None:
+    """The step that last sent this entry back, for the compiler to read why."""
+    return ctx.session.scalar(
+        select(Request).where(Request.type == "review", Request.item_id == item.id, Request.state == "returned")
+        .order_by(Request.id.desc()).limit(1)
+    )
+
+
+def step_comments(step: Request) -> dict[str, list]:
+    """A step's per-element comments, by target ("" for remarks on the whole entry)."""
+    grouped: dict[str, list] = {}
+    for event in step.events:
+        if event.kind == "comment":
+            grouped.setdefault(event.target or "", []).append(event)
+    return grouped
+
+
+# -- dashboard ----------------------------------------------------------------------
+
+@dataclass
+class Dashboard:
+    by_status: list[tuple[str, int]]
+    by_share: list[tuple[str, int]]
+    by_class: list[tuple[str, int]]
+    per_org: list[dict[str, Any]]
+    overdue: int
+    due_soon: int
+    open_steps: int
+    recent: list[AuditEvent] = field(default_factory=list)
+
+
+def dashboard(ctx: Context) -> Dashboard:
+    """Figures over the items the actor may see (the authority sees the whole city)."""
+    scope = item_scope(ctx.session, ctx.actor)
+    items = select(CatalogItem.id)
+    if not scope.all_items:
+        items = items.where(CatalogItem.provider_id.in_(scope.own_provider_ids))
+    in_scope = CatalogItem.id.in_(items)
+
+    def grouped(column) -> list[tuple[Any, int]]:
+        return [(k, n) for k, n in ctx.session.execute(select(column, func.count()).where(in_scope).group_by(column).order_by(column))]
+
+    by_class_labels = {node.code: node.label for node in ctx.profile.classification}
+    share_vocab = ctx.profile.vocab("share_type")
+    today, soon = local_today(), due_soon_limit(ctx)
+    steps = select(Request).where(Request.type == "review", Request.state == "open", Request.item_id.in_(items))
+    per_org = _per_org(ctx, in_scope, steps, today)
+    recent: list[AuditEvent] = []
+    if ctx.actor is None or ctx.actor.role is Role.AUTHORITY_ADMIN:
+        recent = list(ctx.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(15)))
+    count = lambda q: ctx.session.scalar(select(func.count()).select_from(q.subquery())) or 0  # noqa: E731
+    return Dashboard(
+        by_status=[(s.label, n) for s, n in grouped(CatalogItem.status)],
+        by_share=[(share_vocab.label(s.value), n) for s, n in grouped(CatalogItem.share_type)],
+        by_class=[(by_class_labels.get(c, c), n) for c, n in grouped(CatalogItem.class_code)],
+        per_org=per_org,
+        overdue=count(steps.where(Request.due_at < today)),
+        due_soon=count(steps.where(Request.due_at >= today, Request.due_at <= soon)),
+        open_steps=count(steps),
+        recent=recent,
+    )
+
+
+def _per_org(ctx: Context, in_scope, steps: Select, today: date) -> list[dict[str, Any]]:
+    rows: dict[int, dict[str, Any]] = {}
+    for org_id, status, n in ctx.session.execute(
+        select(CatalogItem.provider_id, CatalogItem.status, func.count()).where(in_scope).group_by(CatalogItem.provider_id, CatalogItem.status)
+    ):
+        row = rows.setdefault(org_id, {"total": 0, "overdue": 0})
+        row[status.value] = n
+        row["total"] += n
+    overdue = steps.where(Request.due_at < today).subquery()
+    for org_id, n in ctx.session.execute(select(overdue.c.organisation_id, func.count()).group_by(overdue.c.organisation_id)):
+        rows.setdefault(org_id, {"total": 0, "overdue": 0})["overdue"] = n
+    names = dict(ctx.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(rows))).all()) if rows else {}
+    return sorted(({"org": names.get(k, k), **v} for k, v in rows.items()), key=lambda r: (-r["overdue"], -r["total"]))
