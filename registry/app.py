@@ -24,6 +24,7 @@ class Runtime:
     settings: Settings
 
     def __post_init__(self) -> None:
+        import registry.review.operations  # noqa: F401  (reviews pending changes: subscribes on import)
         from registry.search import install
 
         install(self)  # side effects subscribe once per process, for the web and the CLI alike
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # the session's own lifetime bounds the token
     )
     app.extensions["mulu"] = runtime
+    _install_babel(app)
     _install_login(app)
 
     @app.teardown_appcontext
@@ -70,17 +72,26 @@ def create_app(settings: Settings | None = None) -> Flask:
             session.close()
 
     from registry.accounts.views import bp as accounts_bp
-    from registry.imports.views import bp as imports_bp
     from registry.office import bp as office_bp
+    from registry.office.admin import init_admin
     from registry.search.api import bp as search_api_bp
     from registry.web.views import bp as public_bp
 
-    for blueprint in (public_bp, office_bp, accounts_bp, imports_bp, search_api_bp):
+    for blueprint in (public_bp, office_bp, accounts_bp, search_api_bp):
         app.register_blueprint(blueprint)
+    init_admin(app)
     return app
 
 
+def _install_babel(app: Flask) -> None:
+    from flask_babel import Babel
+
+    # Chinese for everyone until a language choice exists; msgids are Chinese, Flask-Admin's own come translated.
+    Babel(app, locale_selector=lambda: "zh_Hans_CN")
+
+
 def _install_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext
     from flask_login import LoginManager
     from flask_wtf.csrf import CSRFProtect
 
@@ -89,7 +100,7 @@ def _install_login(app: Flask) -> None:
     CSRFProtect(app)
     manager = LoginManager(app)
     manager.login_view = "accounts.login"
-    manager.login_message = "请先登录"
+    manager.login_message = lazy_gettext("请先登录")
     manager.session_protection = "strong"
 
     @manager.user_loader

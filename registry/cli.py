@@ -122,7 +122,7 @@ def demo_load(rt: Runtime, items: int, seed: int, if_empty: bool) -> None:
     click.echo(f"\n已载入 {stats.organisations} 个机构、{stats.items} 个条目、{stats.fields} 个信息项，用时 {time.perf_counter() - started:.1f} 秒")
     from registry.demo.loader import DEMO_PASSWORD
 
-    click.echo(f"演示账号（口令均为 {DEMO_PASSWORD}）：{'、'.join(stats.users)}；管理后台 /office/")
+    click.echo(f"演示账号（口令均为 {DEMO_PASSWORD}）：{'、'.join(stats.users)}；管理后台 /admin/")
 
 
 def _progress(label: str, total: int):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -17,8 +18,8 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 
 
 class LoginForm(FlaskForm):
-    username = StringField("用户名", validators=[DataRequired("请输入用户名")])
-    password = PasswordField("口令", validators=[DataRequired("请输入口令")])
+    username = StringField(lazy_gettext("用户名"), validators=[DataRequired(lazy_gettext("请输入用户名"))])
+    password = PasswordField(lazy_gettext("口令"), validators=[DataRequired(lazy_gettext("请输入口令"))])
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -46,7 +47,7 @@ def logout():
     record_event(ctx, "auth:logout", "user", current_user.username, {})
     ctx.session.commit()
     logout_user()
-    flash("已退出登录", "info")
+    flash(gettext("已退出登录"), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -54,4 +55,4 @@ def _safe_next(target: str | None) -> str:
     """Only same-site paths: an open redirect after sign-in is a phishing aid."""
     if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("office.home")
+    return url_for("admin.index")

@@ -11,22 +11,24 @@ import io
 import re
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_login import current_user, login_required
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_admin import expose
+from flask_babel import gettext, lazy_gettext
+from flask_login import current_user
 
 from importers.sources import ImportFileError
 from registry.accounts.models import Role
 from registry.app import request_context, runtime
 from registry.core.errors import MuluError
 from registry.imports.operations import commit_import, list_imports, plan_import
+from registry.office.admin import OfficeView
 from registry.orgs.models import OrgLevel
 from registry.orgs.operations import list_orgs
-
-bp = Blueprint("imports", __name__, url_prefix="/imports", template_folder="templates")
 
 ALLOWED_SUFFIXES = {".xlsx", ".xls", ".csv"}
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 IMPORT_ROLES = (Role.COMPILER, Role.AUTHORITY_ADMIN)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _upload_dir() -> Path:
@@ -34,11 +36,6 @@ def _upload_dir() -> Path:
     folder = runtime().settings.instance_path / "uploads" / "imports" / str(current_user.id)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def _require_importer() -> None:
-    if current_user.role not in IMPORT_ROLES:
-        abort(403)
 
 
 def _stored(sha: str, suffix: str) -> Path:
@@ -58,45 +55,6 @@ def _options() -> dict:
         "org_code": (form.get("org") or None) if admin else None,
         "create_orgs": admin and form.get("create_orgs") == "1",
     }
-
-
-@bp.get("/")
-@login_required
-def index():
-    _require_importer()
-    ctx = request_context()
-    orgs = [o for o in list_orgs(ctx) if o.level is OrgLevel.DEPARTMENT] if current_user.role is Role.AUTHORITY_ADMIN else []
-    return render_template("imports/index.html", imports=list_imports(ctx, limit=20), orgs=orgs, profile=ctx.profile)
-
-
-@bp.get("/template.xlsx")
-@login_required
-def template():
-    from importers.template import build_template
-
-    buffer = io.BytesIO()
-    build_template(runtime().profile).save(buffer)
-    buffer.seek(0)
-    return send_file(buffer, as_attachment=True, download_name=f"目录填报模板-{runtime().profile.label}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-@bp.post("/")
-@login_required
-def upload():
-    _require_importer()
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        flash("请选择要上传的文件", "error")
-        return redirect(url_for(".index"))
-    suffix = Path(upload.filename).suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        flash("只能上传 Excel（.xlsx、.xls）或 CSV 文件", "error")
-        return redirect(url_for(".index"))
-    data = upload.read()
-    sha = hashlib.sha256(data).hexdigest()
-    (_upload_dir() / f"{sha}{suffix}").write_bytes(data)
-    return redirect(url_for(".preview", sha=sha, suffix=suffix, name=upload.filename, **_query_options()))
 
 
 def _query_options() -> dict:
@@ -124,52 +82,92 @@ def _dry_run(ctx, path: Path, name: str):
     return None
 
 
-@bp.get("/preview/<sha>")
-@login_required
-def preview(sha: str):
-    _require_importer()
-    path, name = _upload(sha)
-    plan = _dry_run(request_context(), path, name)
-    if plan is None:
+class ImportsView(OfficeView):
+    """目录导入 at ``/imports/``: compilers and the authority upload spreadsheets; the template is for anyone signed in."""
+
+    roles = IMPORT_ROLES
+    templates_dir = str(Path(__file__).with_name("templates"))
+
+    @expose("/", methods=("GET",))
+    def index(self):
+        self.require_role()
+        ctx = request_context()
+        orgs = [o for o in list_orgs(ctx) if o.level is OrgLevel.DEPARTMENT] if current_user.role is Role.AUTHORITY_ADMIN else []
+        return self.render("imports/index.html", imports=list_imports(ctx, limit=20), orgs=orgs, profile=ctx.profile)
+
+    @expose("/template.xlsx", methods=("GET",))
+    def template(self):
+        from importers.template import build_template
+
+        buffer = io.BytesIO()
+        build_template(runtime().profile).save(buffer)
+        buffer.seek(0)
+        return send_file(buffer, as_attachment=True, download_name=gettext("目录填报模板-%(profile)s.xlsx", profile=runtime().profile.label),
+                         mimetype=XLSX)
+
+    @expose("/", methods=("POST",))
+    def upload(self):
+        self.require_role()
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash(gettext("请选择要上传的文件"), "error")
+            return redirect(url_for(".index"))
+        suffix = Path(upload.filename).suffix.lower()
+        if suffix not in ALLOWED_SUFFIXES:
+            flash(gettext("只能上传 Excel（.xlsx、.xls）或 CSV 文件"), "error")
+            return redirect(url_for(".index"))
+        data = upload.read()
+        sha = hashlib.sha256(data).hexdigest()
+        (_upload_dir() / f"{sha}{suffix}").write_bytes(data)
+        return redirect(url_for(".preview", sha=sha, suffix=suffix, name=upload.filename, **_query_options()))
+
+    @expose("/preview/<sha>", methods=("GET",))
+    def preview(self, sha: str):
+        self.require_role()
+        path, name = _upload(sha)
+        plan = _dry_run(request_context(), path, name)
+        if plan is None:
+            return redirect(url_for(".index"))
+        return self.render("imports/preview.html", plan=plan, sha=sha, suffix=path.suffix, name=name, options=_query_options())
+
+    @expose("/commit/<sha>", methods=("POST",))
+    def commit(self, sha: str):
+        self.require_role()
+        path, name = _upload(sha)
+        partial = request.form.get("partial") == "1"
+        ctx = request_context()
+        try:
+            plan = plan_import(ctx, path, name, **_options())
+            batch = commit_import(ctx, plan, partial=partial)
+            ctx.session.commit()
+        except (ImportFileError, MuluError) as exc:
+            ctx.session.rollback()
+            flash(gettext("导入失败，未写入任何条目：%(error)s", error=str(exc)), "error")
+            return redirect(url_for(".index"))
+        if batch.outcome.value == "rejected":
+            flash(gettext("文件中有问题，未导入任何条目。请按提示修改后重新上传。"), "error")
+        else:
+            message = gettext("已导入 %(name)s：新建 %(created)s，更新 %(updated)s（已发布条目转为变更待审），未变 %(unchanged)s",
+                              name=name, created=batch.created, updated=batch.updated, unchanged=batch.unchanged)
+            if batch.rejected:
+                message += gettext("，跳过有问题的条目 %(rejected)s", rejected=batch.rejected)
+            flash(message, "info")
         return redirect(url_for(".index"))
-    return render_template("imports/preview.html", plan=plan, sha=sha, suffix=path.suffix, name=name, options=_query_options())
+
+    @expose("/report/<sha>", methods=("GET",))
+    def report(self, sha: str):
+        self.require_role()
+        from importers.report import write_report
+
+        path, name = _upload(sha)
+        plan = _dry_run(request_context(), path, name)
+        if plan is None:
+            return redirect(url_for(".index"))
+        buffer = io.BytesIO()
+        write_report(plan, path, buffer)
+        buffer.seek(0)
+        return send_file(buffer, as_attachment=True, download_name=gettext("%(stem)s-检查结果.xlsx", stem=Path(name).stem), mimetype=XLSX)
 
 
-@bp.post("/commit/<sha>")
-@login_required
-def commit(sha: str):
-    _require_importer()
-    path, name = _upload(sha)
-    partial = request.form.get("partial") == "1"
-    ctx = request_context()
-    try:
-        plan = plan_import(ctx, path, name, **_options())
-        batch = commit_import(ctx, plan, partial=partial)
-        ctx.session.commit()
-    except (ImportFileError, MuluError) as exc:
-        ctx.session.rollback()
-        flash(f"导入失败，未写入任何条目：{exc}", "error")
-        return redirect(url_for(".index"))
-    if batch.outcome.value == "rejected":
-        flash("文件中有问题，未导入任何条目。请按提示修改后重新上传。", "error")
-    else:
-        flash(f"已导入 {name}：新建 {batch.created}，更新 {batch.updated}（已发布条目转为变更待审），未变 {batch.unchanged}"
-              + (f"，跳过有问题的条目 {batch.rejected}" if batch.rejected else ""), "info")
-    return redirect(url_for(".index"))
-
-
-@bp.get("/report/<sha>")
-@login_required
-def report(sha: str):
-    _require_importer()
-    from importers.report import write_report
-
-    path, name = _upload(sha)
-    plan = _dry_run(request_context(), path, name)
-    if plan is None:
-        return redirect(url_for(".index"))
-    buffer = io.BytesIO()
-    write_report(plan, path, buffer)
-    buffer.seek(0)
-    return send_file(buffer, as_attachment=True, download_name=f"{Path(name).stem}-检查结果.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+def register(admin) -> None:
+    admin.add_view(ImportsView(name=lazy_gettext("目录导入"), endpoint="imports", url="/imports"))

@@ -8,7 +8,13 @@ from sqlalchemy import func, select
 
 from registry.accounts.permissions import can, require
 from registry.audit.operations import record_event
-from registry.catalog.models import CatalogItem, ChangeKind, ChangeState, ItemChange, ItemStatus
+from registry.catalog.models import (
+    CatalogItem,
+    ChangeKind,
+    ChangeState,
+    ItemChange,
+    ItemStatus,
+)
 from registry.catalog.operations import (
     approve_change,
     emergency_share_change,
@@ -19,9 +25,21 @@ from registry.catalog.operations import (
 from registry.core.context import Context
 from registry.core.errors import ConflictError, MuluError, NotFound, PermissionDenied
 from registry.core.signals import change_proposed, note_item_changed
-from registry.requests.engine import Action, RequestType, add_comment, open_request, register, transition
+from registry.requests.engine import (
+    Action,
+    RequestType,
+    add_comment,
+    open_request,
+    register,
+    transition,
+)
 from registry.requests.models import Request, RequestEvent
-from registry.review.levels import LEVEL_LABELS, LEVEL_PERMISSIONS, next_level, review_levels
+from registry.review.levels import (
+    LEVEL_LABELS,
+    LEVEL_PERMISSIONS,
+    next_level,
+    review_levels,
+)
 
 REVIEW = register(RequestType(
     "review", "目录审核",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from registry.accounts.models import Role, User
 from registry.accounts.permissions import county_of, item_scope, subtree_ids
 from registry.audit.models import AuditEvent
-from registry.catalog.models import CatalogItem, ItemChange, ItemStatus, ShareType
+from registry.catalog.models import CatalogItem, ItemStatus, ShareType
 from registry.core.context import Context
 from registry.orgs.models import Organisation
 from registry.requests.engine import due_soon_limit, local_today
@@ -179,7 +179,7 @@ def dashboard(ctx: Context) -> Dashboard:
     recent: list[AuditEvent] = []
     if ctx.actor is None or ctx.actor.role is Role.AUTHORITY_ADMIN:
         recent = list(ctx.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(15)))
-    count = lambda q: ctx.session.scalar(select(func.count()).select_from(q.subquery())) or 0  # noqa: E731
+    count = lambda q: ctx.session.scalar(select(func.count()).select_from(q.subquery())) or 0
     return Dashboard(
         by_status=[(s.label, n) for s, n in grouped(CatalogItem.status)],
         by_share=[(share_vocab.label(s.value), n) for s, n in grouped(CatalogItem.share_type)],

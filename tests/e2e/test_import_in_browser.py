@@ -59,7 +59,7 @@ def test_compiler_imports_a_catalog_in_the_browser(live_app, browser, tmp_path):
         orgs = make_org_tree(ctx)
         create_user(ctx, "wangfang", "compiler", orgs.dept.code, "Bianmu#2026", display_name="王芳")
 
-    browser.get(base + "/office/")
+    browser.get(base + "/imports/")
     assert "登录" in browser.title
     browser.find_element(By.ID, "username").send_keys("wangfang")
     browser.find_element(By.ID, "password").send_keys("Bianmu#2026")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from factories import make_org_tree, uscc
+
 from registry.accounts.operations import create_user
 from registry.core.context import Context
 from registry.orgs.operations import create_org

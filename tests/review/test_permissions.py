@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
-
 from factories import entry
 from people import make_people
+
 from registry.catalog.models import ItemStatus
 from registry.catalog.operations import create_item, emergency_share_state, update_item
 from registry.core.errors import ConflictError, PermissionDenied

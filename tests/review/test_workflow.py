@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
 from factories import entry
 from people import make_people
+
 from registry.catalog.models import ChangeState, ItemStatus
 from registry.catalog.operations import create_item, retire_item, update_item
 from registry.core.errors import ConflictError, PermissionDenied, ValidationError
@@ -20,7 +20,12 @@ from registry.review.operations import (
     submit_item,
     withdraw_submission,
 )
-from registry.review.queries import QueueFilter, item_timeline, last_return, review_queue
+from registry.review.queries import (
+    QueueFilter,
+    item_timeline,
+    last_return,
+    review_queue,
+)
 
 
 @pytest.fixture()

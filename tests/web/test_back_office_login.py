@@ -1,54 +1,18 @@
 """Signing in to the back office over HTTP: lockout, CSRF, cookies, redirects, who may import."""
 from __future__ import annotations
 
-import http.cookiejar
 import re
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 from sqlalchemy import select
 
+from client import Browser
 from factories import make_org_tree
 from live import migrated_runtime, serving
 from registry.accounts.operations import create_user
 from registry.audit.models import AuditEvent
 from registry.core.config import load_settings
 from registry.core.db import unit_of_work
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """A cookie-keeping HTTP client that reads CSRF tokens from forms, as a browser would."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
-        self.headers: dict[str, str] = {}
-
-    def request(self, path: str, data: dict | None = None):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            response = self.opener.open(urllib.request.Request(self.base + path, data=body), timeout=10)
-            status, text, headers = response.status, response.read().decode(errors="replace"), response.headers
-        except urllib.error.HTTPError as exc:
-            status, text, headers = exc.code, exc.read().decode(), exc.headers
-        self.headers = dict(headers)
-        return status, text
-
-    def csrf(self, path: str) -> str:
-        _, page = self.request(path)
-        return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
-
-    def login(self, username: str, password: str, next_path: str = ""):
-        token = self.csrf("/login")
-        return self.request("/login" + next_path, {"csrf_token": token, "username": username, "password": password})
 
 
 @pytest.fixture()
@@ -68,11 +32,22 @@ def test_sign_in_sets_a_protected_session_cookie_and_reaches_imports(office):
     runtime, base = office
     browser = Browser(base)
     status, _ = browser.login("compiler1", "Bianmu#2026")
-    assert status == 302 and browser.headers["Location"].endswith("/office/")
+    assert status == 302 and browser.headers["Location"].endswith("/admin/")
     cookie = browser.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    status, page = browser.follow()
+    assert status == 200 and "compiler1（编目员，南阳市市场监督管理局）" in page
+    assert 'href="/imports/"' in page and "目录导入" in page and 'href="/admin/items/"' in page
     status, page = browser.request("/imports/")
     assert status == 200 and "下载填报模板" in page
+
+
+def test_the_old_office_address_leads_to_the_admin(office):
+    _, base = office
+    browser = Browser(base)
+    assert browser.request("/office/")[0] == 302 and browser.headers["Location"].endswith("/admin/")
+    status, _ = browser.request("/admin/")
+    assert status == 302 and "/login?next=/admin/" in browser.headers["Location"]
 
 
 def test_anonymous_users_are_sent_to_sign_in(office):
@@ -88,12 +63,12 @@ def test_five_failures_lock_the_account_and_are_audited(office):
     for _ in range(5):
         status, page = browser.login("compiler1", "wrong-password")
         assert status == 401
-        refusals.add(re.search(r'class="flash error">([^<]+)<', page).group(1))
+        refusals.add(re.search(r'class="[^"]*flash error">([^<]+)<', page).group(1))
     status, page = browser.login("compiler1", "Bianmu#2026")  # the right password, but locked now
     assert status == 401
-    refusals.add(re.search(r'class="flash error">([^<]+)<', page).group(1))
+    refusals.add(re.search(r'class="[^"]*flash error">([^<]+)<', page).group(1))
     status, page = browser.login("nobody", "whatever")
-    refusals.add(re.search(r'class="flash error">([^<]+)<', page).group(1))
+    refusals.add(re.search(r'class="[^"]*flash error">([^<]+)<', page).group(1))
     # One answer for a wrong password, a locked account and a user that does not exist.
     assert refusals == {"用户名或口令错误（连续失败5次，账号将锁定15分钟）"}
     with unit_of_work(runtime.sessions) as session:
@@ -111,7 +86,7 @@ def test_sign_in_never_redirects_off_site(office):
     _, base = office
     browser = Browser(base)
     status, _ = browser.login("compiler1", "Bianmu#2026", "?next=//evil.example/phish")
-    assert status == 302 and browser.headers["Location"].endswith("/office/")
+    assert status == 302 and browser.headers["Location"].endswith("/admin/")
 
 
 def test_reviewers_do_not_get_the_import_screens(office):
@@ -120,3 +95,5 @@ def test_reviewers_do_not_get_the_import_screens(office):
     browser.login("reviewer1", "Shenhe#2026")
     assert browser.request("/imports/")[0] == 403
     assert browser.request("/imports/template.xlsx")[0] == 200  # the template is no secret
+    status, page = browser.request("/admin/")
+    assert status == 200 and "目录条目" in page and 'href="/imports/"' not in page  # no menu entry they cannot use
