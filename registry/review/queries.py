@@ -205,3 +205,18 @@ def _per_org(ctx: Context, in_scope, steps: Select, today: date) -> list[dict[st
         rows.setdefault(org_id, {"total": 0, "overdue": 0})["overdue"] = n
     names = dict(ctx.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(rows))).all()) if rows else {}
     return sorted(({"org": names.get(k, k), **v} for k, v in rows.items()), key=lambda r: (-r["overdue"], -r["total"]))
+
+
+def returned_to_me(ctx: Context, limit: int = 20) -> list[Request]:
+    """Drafts of the actor's organisations whose last review step sent them back, newest first."""
+    scope = item_scope(ctx.session, ctx.actor)
+    if scope.all_items or not scope.own_provider_ids:
+        return []
+    latest = (select(func.max(Request.id)).where(Request.type == "review")
+              .group_by(Request.item_id).scalar_subquery())
+    return list(ctx.session.scalars(
+        select(Request).join(CatalogItem, Request.item_id == CatalogItem.id)
+        .where(Request.id.in_(latest), Request.state == "returned", CatalogItem.status == ItemStatus.DRAFT,
+               CatalogItem.provider_id.in_(scope.own_provider_ids))
+        .order_by(Request.id.desc()).limit(limit)
+    ))
