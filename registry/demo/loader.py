@@ -22,14 +22,19 @@ from registry.orgs.models import Organisation
 from registry.orgs.operations import create_org
 
 
-#: Sign-ins for trying the demo (user name, role, department domain or None for the city, display name).
+#: Sign-ins for trying the demo (user name, role, where: None for the city, "county" for the first
+#: county, else a city department's domain; display name).
 #: Demo data only: a real deployment creates its users with `mulu user create`.
 DEMO_PASSWORD = "Mulu#2026demo"
 DEMO_USERS = (
     ("admin", "authority_admin", None, "数据主管部门管理员"),
     ("reviewer", "city_reviewer", None, "市级审核员"),
+    ("county", "county_reviewer", "county", "县级审核员"),
     ("compiler", "compiler", "scjg", "市场监管局编目员"),
 )
+#: Drafts the demo sends to review, and how many of their steps it shows as overdue.
+DEMO_SUBMISSIONS = 40
+DEMO_OVERDUE = 4
 
 
 @dataclass
@@ -63,6 +68,7 @@ def load_demo(ctx: Context, items: int, seed: int, progress: Callable[[int], Non
     rest = bulk_create_items(ctx, entries, publish=False,
                              progress=(lambda done: progress(published + done)) if progress else None)
     users = _demo_users(ctx, orgs)
+    _demo_reviews(ctx)
     return DemoStats(organisations=len(orgs), items=first.items + rest.items, fields=first.fields + rest.fields, users=users)
 
 
@@ -70,7 +76,23 @@ def _demo_users(ctx: Context, orgs: dict[str, Organisation]) -> tuple[str, ...]:
     from registry.accounts.operations import create_user
     from registry.demo.generator import city_department_code
 
-    for username, role, domain, display in DEMO_USERS:
-        org = city_department_code(domain) if domain else vocab.CITY_CODE
+    for username, role, where, display in DEMO_USERS:
+        org = vocab.CITY_CODE if where is None else vocab.COUNTIES[0][0] if where == "county" else city_department_code(where)
         create_user(ctx, username, role, org, DEMO_PASSWORD, display_name=display)
     return tuple(u[0] for u in DEMO_USERS)
+
+
+def _demo_reviews(ctx: Context) -> None:
+    """Send some drafts to review so the queues and the dashboard have work; a few shown overdue."""
+    from datetime import timedelta
+
+    from registry.catalog.models import CatalogItem, ItemStatus
+    from registry.requests.engine import local_today
+    from registry.review.operations import submit_item
+
+    drafts = ctx.session.scalars(select(CatalogItem).where(CatalogItem.status == ItemStatus.DRAFT)
+                                 .order_by(CatalogItem.id).limit(DEMO_SUBMISSIONS))
+    steps = [submit_item(ctx, item) for item in drafts]
+    for step in steps[:DEMO_OVERDUE]:  # as if submitted a while ago and left waiting
+        step.due_at = local_today() - timedelta(days=3)
+    ctx.session.flush()

@@ -19,8 +19,10 @@ from registry.demo.generator import (
     published_count,
     world,
 )
-from registry.demo.loader import load_demo
+from registry.demo.loader import DEMO_OVERDUE, DEMO_SUBMISSIONS, load_demo
 from registry.orgs.models import Organisation
+from registry.requests.engine import local_today
+from registry.requests.models import Request
 from registry.profiles import available_profiles, load_profile
 
 
@@ -124,7 +126,13 @@ def test_load_creates_what_it_reports(ctx):
     assert stats.items == 300 == session.scalar(select(func.count(CatalogItem.id)))
     assert stats.fields == session.scalar(select(func.count(Field.id)))
     statuses = Counter(item.status for item in _items(session))
-    assert statuses == {ItemStatus.PUBLISHED: published_count(300), ItemStatus.DRAFT: 300 - published_count(300)}
+    drafts = 300 - published_count(300)
+    in_review = min(DEMO_SUBMISSIONS, drafts)
+    expected = {ItemStatus.PUBLISHED: published_count(300), ItemStatus.SUBMITTED: in_review, ItemStatus.DRAFT: drafts - in_review}
+    assert statuses == {status: n for status, n in expected.items() if n}
+    steps = session.scalars(select(Request).where(Request.type == "review")).all()
+    assert len(steps) == in_review and {s.level for s in steps} == {"city"}  # national: department → city
+    assert sum(s.due_at < local_today() for s in steps) == DEMO_OVERDUE
     assert reported == sorted(reported) and reported[-1] == 300
 
 
