@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 DEMO_ITEMS ?= 2000
 
-.PHONY: run install test test-deps test-sqlite test-postgres bench clean
+.PHONY: run install test test-deps test-sqlite test-postgres bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ test-sqlite:
 
 test-postgres:
 	PATH="$(CURDIR)/$(BIN):$$PATH" .ci/with-postgres $(BIN)/python -m pytest -p no:cacheprovider
+
+TRANSLATIONS = registry/translations
+## Extract the UI's messages (Chinese msgids), merge them into each language's .po, compile the .mo files
+translations: $(BIN)/python
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -k ngettext:1,2 --no-location --sort-output \
+		--project Mulu --copyright-holder "Mulu contributors" -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 bench: install
 	$(BIN)/python bench/demo_load.py

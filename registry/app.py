@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
+from urllib.parse import urlencode
 
 from flask import Flask, g
 from sqlalchemy.engine import Engine
@@ -84,10 +85,45 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def _install_babel(app: Flask) -> None:
+    """Chinese unless the user chose English: ``?lang=en``/``?lang=zh`` sets a cookie that is remembered."""
+    from flask import request
     from flask_babel import Babel
 
-    # Chinese for everyone until a language choice exists; msgids are Chinese, Flask-Admin's own come translated.
-    Babel(app, locale_selector=lambda: "zh_Hans_CN")
+    from registry.core import i18n
+    from registry.core.localtime import format_local
+
+    i18n.compile_translations()  # a missing or stale .mo is rebuilt from the .po (fast; no binary in git)
+    Babel(app, locale_selector=lambda: i18n.LOCALES[i18n.current_lang()])
+
+    @app.before_request
+    def _choose_language() -> None:
+        wanted = request.args.get("lang")
+        if wanted in i18n.LOCALES:
+            g.mulu_lang_chosen = wanted
+
+    @app.after_request
+    def _remember_language(response):
+        chosen = g.get("mulu_lang_chosen")
+        if chosen and request.cookies.get(i18n.LANG_COOKIE) != chosen:
+            response.set_cookie(i18n.LANG_COOKIE, chosen, max_age=i18n.LANG_COOKIE_MAX_AGE,
+                                httponly=True, samesite="Lax", secure=app.config["SESSION_COOKIE_SECURE"])
+        if response.mimetype == "text/html" and not response.is_streamed and not response.direct_passthrough:
+            # Flask-Admin's base template writes a bare <html> with no block to override: give it the language.
+            body = response.get_data()
+            if b"<html>" in body[:200]:
+                lang = i18n.HTML_LANG[i18n.current_lang()].encode()
+                response.set_data(body.replace(b"<html>", b'<html lang="' + lang + b'">', 1))
+        return response
+
+    def lang_url(lang: str) -> str:
+        """The current page in another language (a GET of the same URL with ``lang`` set)."""
+        args = request.args.to_dict(flat=False)
+        args["lang"] = [lang]
+        return request.path + "?" + urlencode([(k, v) for k, values in args.items() for v in values])
+
+    app.add_template_filter(i18n.translate, "tr")
+    app.add_template_filter(format_local, "local")
+    app.jinja_env.globals.update(lang_url=lang_url, current_lang=i18n.current_lang, html_lang=lambda: i18n.HTML_LANG[i18n.current_lang()])
 
 
 def _install_login(app: Flask) -> None:

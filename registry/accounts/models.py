@@ -8,23 +8,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from flask_login import UserMixin
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.core.db import Base, utcnow
 from registry.core.enums import LabelledEnum, enum_column
+from registry.core.i18n import N_
 from registry.orgs.models import Organisation
 
 
 class Role(LabelledEnum):
-    COMPILER = ("compiler", "编目员")
-    COUNTY_REVIEWER = ("county_reviewer", "县级审核员")
-    CITY_REVIEWER = ("city_reviewer", "市级审核员")
-    AUTHORITY_ADMIN = ("authority_admin", "数据主管部门管理员")
-    SYSTEM_ADMIN = ("system_admin", "系统管理员")
-    SECURITY_ADMIN = ("security_admin", "安全管理员")
-    AUDIT_ADMIN = ("audit_admin", "审计管理员")
+    COMPILER = ("compiler", N_("编目员"))
+    COUNTY_REVIEWER = ("county_reviewer", N_("县级审核员"))
+    CITY_REVIEWER = ("city_reviewer", N_("市级审核员"))
+    AUTHORITY_ADMIN = ("authority_admin", N_("数据主管部门管理员"))
+    SYSTEM_ADMIN = ("system_admin", N_("系统管理员"))
+    SECURITY_ADMIN = ("security_admin", N_("安全管理员"))
+    AUDIT_ADMIN = ("audit_admin", N_("审计管理员"))
 
 
 class User(UserMixin, Base):

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from registry.accounts.models import User
 from registry.core.db import Base, utcnow
 from registry.core.enums import LabelledEnum, enum_column
+from registry.core.i18n import N_
 from registry.orgs.models import Organisation
 
 
@@ -54,12 +55,12 @@ OPEN_RANK = {OpenType.UNCONDITIONAL: 2, OpenType.CONDITIONAL: 1, OpenType.NOT_OP
 
 
 class ItemStatus(LabelledEnum):
-    DRAFT = ("draft", "草稿")
-    SUBMITTED = ("submitted", "已提交")
-    IN_REVIEW = ("in_review", "审核中")
-    PUBLISHED = ("published", "已发布")
-    CHANGE_PENDING = ("change_pending", "变更待审")
-    RETIRED = ("retired", "已注销")
+    DRAFT = ("draft", N_("草稿"))
+    SUBMITTED = ("submitted", N_("已提交"))
+    IN_REVIEW = ("in_review", N_("审核中"))
+    PUBLISHED = ("published", N_("已发布"))
+    CHANGE_PENDING = ("change_pending", N_("变更待审"))
+    RETIRED = ("retired", N_("已注销"))
 
 
 class DataType(LabelledEnum):
@@ -86,16 +87,16 @@ class IdentifierKind(LabelledEnum):
 
 
 class ChangeKind(LabelledEnum):
-    CREATE = ("create", "新建")
-    UPDATE = ("update", "修改")
-    RETIRE = ("retire", "注销")
+    CREATE = ("create", N_("新建"))
+    UPDATE = ("update", N_("修改"))
+    RETIRE = ("retire", N_("注销"))
 
 
 class ChangeState(LabelledEnum):
-    APPLIED = ("applied", "已生效")
-    PENDING = ("pending", "待审批")
-    REJECTED = ("rejected", "已驳回")
-    WITHDRAWN = ("withdrawn", "已撤回")
+    APPLIED = ("applied", N_("已生效"))
+    PENDING = ("pending", N_("待审批"))
+    REJECTED = ("rejected", N_("已驳回"))
+    WITHDRAWN = ("withdrawn", N_("已撤回"))
 
 
 def _filled(column: str) -> str:

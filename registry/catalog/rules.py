@@ -17,6 +17,7 @@ from typing import Any
 from registry.catalog.identifiers import guess_identifier_kind, identifier_problem, is_valid_org_code, is_valid_region_code, is_valid_uscc
 from registry.catalog.schema import FIELD_BY_KEY, ITEM_BY_KEY
 from registry.core.errors import FieldError
+from registry.core.i18n import N_
 from registry.orgs.models import OrgLevel
 from registry.profiles import Profile
 
@@ -61,34 +62,34 @@ def field_identifier_kind(field: dict[str, Any]) -> str | None:
 
 # -- sharing ---------------------------------------------------------------
 
-@rule("share_basis_required", "有条件共享、不予共享须注明法律、法规或国家政策依据")
+@rule("share_basis_required", N_("有条件共享、不予共享须注明法律、法规或国家政策依据"))
 def share_basis_required(item: Item, fields: Fields, profile: Profile) -> Iterator[Finding]:
     if item.get("share_type") in RESTRICTED_SHARE and _blank(item.get("share_basis")):
         label = profile.vocab("share_type").label(item["share_type"])
         yield "share_basis", f"共享类型为“{label}”时须填写法律、法规或国家政策依据"
 
 
-@rule("not_shared_basis_required", "不予共享须注明不予共享依据")
+@rule("not_shared_basis_required", N_("不予共享须注明不予共享依据"))
 def not_shared_basis_required(item: Item, fields: Fields, profile: Profile) -> Iterator[Finding]:
     if item.get("share_type") == "not_shared" and _blank(item.get("share_basis")):
         label = profile.vocab("share_type").label("not_shared")
         yield "share_basis", f"共享类型为“{label}”时须填写不予共享依据"
 
 
-@rule("share_condition_required", "有条件共享须写明共享条件")
+@rule("share_condition_required", N_("有条件共享须写明共享条件"))
 def share_condition_required(item: Item, fields: Fields, profile: Profile) -> Iterator[Finding]:
     if item.get("share_type") == "conditional" and _blank(item.get("share_condition")):
         yield "share_condition", "有条件共享须写明共享条件（使用要求、申请条件）"
 
 
-@rule("base_items_unconditional", "基础信息资源无条件共享")
+@rule("base_items_unconditional", N_("基础信息资源无条件共享"))
 def base_items_unconditional(item: Item, fields: Fields, profile: Profile) -> Iterator[Finding]:
     if item.get("class_code") == "1" and item.get("share_type") not in (None, "unconditional"):
         label = profile.vocab("share_type").label("unconditional")
         yield "share_type", f"基础信息资源库的基础信息项应“{label}”"
 
 
-@rule("share_method_required", "无条件、有条件共享须注明共享方式")
+@rule("share_method_required", N_("无条件、有条件共享须注明共享方式"))
 def share_method_required(item: Item, fields: Fields, profile: Profile) -> Iterator[Finding]:
     if item.get("share_type") in ("unconditional", "conditional"):
         if _blank(item.get("share_method_class")):
@@ -108,7 +109,7 @@ _METHODS_FOR_FORMAT = {
 }
 
 
-@rule("share_method_matches_format", "共享方式类型与资源格式一致")
+@rule("share_method_matches_format", N_("共享方式类型与资源格式一致"))
 def share_method_matches_format(item: Item, fields: Fields, profile: Profile) -> Iterator[Finding]:
     allowed = _METHODS_FOR_FORMAT.get(item.get("format_class") or "")
     method = item.get("share_method_type")
@@ -121,14 +122,14 @@ def share_method_matches_format(item: Item, fields: Fields, profile: Profile) ->
 
 # -- opening ---------------------------------------------------------------
 
-@rule("open_basis_required", "有条件开放、不予开放须注明依据")
+@rule("open_basis_required", N_("有条件开放、不予开放须注明依据"))
 def open_basis_required(item: Item, fields: Fields, profile: Profile) -> Iterator[Finding]:
     if item.get("open_type") in ("conditional", "not_open") and _blank(item.get("open_basis")):
         label = profile.vocab("open_type").label(item["open_type"])
         yield "open_basis", f"开放类型为“{label}”时须填写法律、法规或政策依据"
 
 
-@rule("open_condition_required", "有条件开放须写明开放条件")
+@rule("open_condition_required", N_("有条件开放须写明开放条件"))
 def open_condition_required(item: Item, fields: Fields, profile: Profile) -> Iterator[Finding]:
     if item.get("open_type") == "conditional" and _blank(item.get("open_condition")):
         yield "open_condition", "有条件开放须写明开放条件"
@@ -137,13 +138,13 @@ def open_condition_required(item: Item, fields: Fields, profile: Profile) -> Ite
             yield f"fields[{i}].open_condition", f"信息项“{field.get('name')}”有条件开放，须写明开放条件"
 
 
-@rule("not_shared_not_open", "不予共享的资源不得向社会开放")
+@rule("not_shared_not_open", N_("不予共享的资源不得向社会开放"))
 def not_shared_not_open(item: Item, fields: Fields, profile: Profile) -> Iterator[Finding]:
     if item.get("share_type") == "not_shared" and item.get("open_type") not in (None, "not_open"):
         yield "open_type", f"不予共享的资源只能“{profile.vocab('open_type').label('not_open')}”"
 
 
-@rule("open_downgrade_needs_approval", "开放属性降级须经数据主管部门同意")
+@rule("open_downgrade_needs_approval", N_("开放属性降级须经数据主管部门同意"))
 def open_downgrade_needs_approval(item: Item, fields: Fields, profile: Profile) -> Iterator[Finding]:
     # Not an input error: a downgrade is allowed but routed to the authority
     # (see is_open_downgrade); registered so profiles can declare and cite it.
@@ -157,7 +158,7 @@ def is_open_downgrade(old: str | None, new: str | None) -> bool:
 
 # -- fields and identifiers -------------------------------------------------
 
-@rule("structured_format_needs_typed_fields", "数据库、电子表格类资源须列明信息项及数据类型")
+@rule("structured_format_needs_typed_fields", N_("数据库、电子表格类资源须列明信息项及数据类型"))
 def structured_format_needs_typed_fields(item: Item, fields: Fields, profile: Profile) -> Iterator[Finding]:
     term = profile.vocab("format_class").term(item.get("format_class") or "")
     if not term or not term.attrs.get("structured"):
@@ -172,7 +173,7 @@ def structured_format_needs_typed_fields(item: Item, fields: Fields, profile: Pr
 _KEY_FIELDS = {"natural_person": ("citizen_id", "公民身份号码"), "legal_person": ("uscc", "统一社会信用代码")}
 
 
-@rule("identifier_key_fields", "自然人数据以公民身份号码、法人数据以统一社会信用代码为标识")
+@rule("identifier_key_fields", N_("自然人数据以公民身份号码、法人数据以统一社会信用代码为标识"))
 def identifier_key_fields(item: Item, fields: Fields, profile: Profile) -> Iterator[Finding]:
     wanted = _KEY_FIELDS.get(item.get("subject") or "")
     if wanted and not any(field_identifier_kind(f) == wanted[0] for f in fields):
@@ -180,7 +181,7 @@ def identifier_key_fields(item: Item, fields: Fields, profile: Profile) -> Itera
         yield "fields", f"数据主体为“{subject}”的资源须包含“{wanted[1]}”信息项作为标识"
 
 
-@rule("identifier_values_valid", "标识信息项的示例值须通过国家标准校验")
+@rule("identifier_values_valid", N_("标识信息项的示例值须通过国家标准校验"))
 def identifier_values_valid(item: Item, fields: Fields, profile: Profile) -> Iterator[Finding]:
     for i, field in enumerate(fields):
         kind = field_identifier_kind(field)
@@ -196,7 +197,7 @@ def identifier_values_valid(item: Item, fields: Fields, profile: Profile) -> Ite
                 yield f"fields[{i}].example_value", problem
 
 
-@rule("provider_code_valid", "提供方代码须为有效的统一社会信用代码、组织机构代码或行政区划代码")
+@rule("provider_code_valid", N_("提供方代码须为有效的统一社会信用代码、组织机构代码或行政区划代码"))
 def provider_code_valid(item: Item, fields: Fields, profile: Profile) -> Iterator[Finding]:
     provider = item.get("provider")
     if provider is not None and not is_valid_org_identifier(provider.code):
@@ -209,14 +210,14 @@ def is_valid_org_identifier(code: str) -> bool:
 
 # -- freshness and provenance ------------------------------------------------
 
-@rule("update_cycle_at_least_monthly", "数据至少每月更新一次")
+@rule("update_cycle_at_least_monthly", N_("数据至少每月更新一次"))
 def update_cycle_at_least_monthly(item: Item, fields: Fields, profile: Profile) -> Iterator[Finding]:
     term = profile.vocab("update_cycle").term(item.get("update_cycle") or "")
     if term is not None and (term.attrs.get("max_days") is None or term.attrs["max_days"] > 31):
         yield "update_cycle", f"更新周期“{term.label}”不符合要求：不能实时更新的，至少每月更新一次"
 
 
-@rule("purchased_data_cataloged", "采购的第三方数据须编目并注明来源")
+@rule("purchased_data_cataloged", N_("采购的第三方数据须编目并注明来源"))
 def purchased_data_cataloged(item: Item, fields: Fields, profile: Profile) -> Iterator[Finding]:
     if item.get("is_purchased") and _blank(item.get("purchase_source")):
         yield "purchase_source", "采购的第三方数据须注明数据来源单位"

@@ -7,7 +7,11 @@ from sqlalchemy import Enum as SAEnum
 
 
 class LabelledEnum(str, enum.Enum):
-    """A string enum whose members carry a Chinese label: ``Member = ("value", "标签")``."""
+    """A string enum whose members carry a Chinese label: ``Member = ("value", N_("标签"))``.
+
+    The label stays Chinese everywhere (importers and validation match on it); screens
+    translate it with the ``tr`` filter (:mod:`registry.core.i18n`).
+    """
 
     def __new__(cls, value: str, label: str = ""):
         member = str.__new__(cls, value)

@@ -9,12 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.core.db import Base, utcnow
 from registry.core.enums import LabelledEnum, enum_column
+from registry.core.i18n import N_
 
 
 class ImportOutcome(LabelledEnum):
-    COMMITTED = ("committed", "已导入")
-    PARTIAL = ("partial", "部分导入")
-    REJECTED = ("rejected", "未导入")
+    COMMITTED = ("committed", N_("已导入"))
+    PARTIAL = ("partial", N_("部分导入"))
+    REJECTED = ("rejected", N_("未导入"))
 
 
 class ImportBatch(Base):

@@ -8,13 +8,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.core.db import Base, utcnow
 from registry.core.enums import LabelledEnum, enum_column
+from registry.core.i18n import N_
 
 
 class OrgLevel(LabelledEnum):
-    CITY = ("city", "市级")
-    COUNTY = ("county", "县（区）级")
-    DEPARTMENT = ("department", "部门")
-    UNIT = ("unit", "内设机构")
+    CITY = ("city", N_("市级"))
+    COUNTY = ("county", N_("县（区）级"))
+    DEPARTMENT = ("department", N_("部门"))
+    UNIT = ("unit", N_("内设机构"))
 
 
 #: Which level may sit directly below which: the hierarchy the regulations describe.

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from registry.accounts.permissions import county_of
 from registry.catalog.models import ItemChange
+from registry.core.i18n import N_
 from registry.orgs.models import Organisation
 from registry.profiles import Profile
 
-LEVEL_LABELS = {"county": "县级审核", "city": "市级审核", "authority": "主管部门审批"}
+LEVEL_LABELS = {"county": N_("县级审核"), "city": N_("市级审核"), "authority": N_("主管部门审批")}
 LEVEL_PERMISSIONS = {"county": "review:county", "city": "review:city", "authority": "review:authority"}
 
 

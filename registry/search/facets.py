@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from registry.catalog.models import ItemStatus
 from registry.core.errors import ValidationError
+from registry.core.i18n import N_
 from registry.orgs.models import Organisation
 from registry.profiles import Profile
 
@@ -25,15 +26,15 @@ class Facet:
 
 
 FACETS: tuple[Facet, ...] = (
-    Facet("provider", "提供方"),
-    Facet("class_code", "目录类别"),
-    Facet("class_item", "资源分类"),
-    Facet("share_type", "共享类型", "share_type"),
-    Facet("open_type", "开放类型", "open_type"),
-    Facet("update_cycle", "更新周期", "update_cycle"),
-    Facet("format_class", "资源格式", "format_class"),
-    Facet("status", "状态"),
-    Facet("security_grade", "安全级别", "security_grade"),
+    Facet("provider", N_("提供方")),
+    Facet("class_code", N_("目录类别")),
+    Facet("class_item", N_("资源分类")),
+    Facet("share_type", N_("共享类型"), "share_type"),
+    Facet("open_type", N_("开放类型"), "open_type"),
+    Facet("update_cycle", N_("更新周期"), "update_cycle"),
+    Facet("format_class", N_("资源格式"), "format_class"),
+    Facet("status", N_("状态")),
+    Facet("security_grade", N_("安全级别"), "security_grade"),
 )
 FACET_BY_NAME = {f.name: f for f in FACETS}
 

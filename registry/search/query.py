@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from registry.core.errors import ValidationError
+from registry.core.i18n import N_
 from registry.search.analysis import normalise, runs
 from registry.search.synonyms import Synonyms
 
-SORTS = {"relevance": "相关度", "published": "发布日期", "updated": "更新时间"}
+SORTS = {"relevance": N_("相关度"), "published": N_("发布日期"), "updated": N_("更新时间")}
 FIELD_MODES = ("exact", "fuzzy")
 MAX_PER_PAGE = 100
 MAX_RESULTS = 10_000  # deepest page reachable, as in most search engines
