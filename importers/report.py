@@ -12,6 +12,7 @@ from openpyxl.utils import column_index_from_string
 
 from importers.layouts import Problem
 from importers.sources import open_source
+from registry.core.cells import neutralise
 
 _BAD = PatternFill("solid", fgColor="FFC7CE")
 _ACTIONS = (("create", "新建"), ("update", "更新"), ("unchanged", "未变"), ("rejected", "拒绝"))
@@ -20,13 +21,6 @@ _ACTIONS = (("create", "新建"), ("update", "更新"), ("unchanged", "未变"),
 def sheet_title(name: str) -> str:
     """A sheet title Excel accepts: no []:*?/\\ and at most 31 characters (a CSV's name can be anything)."""
     return re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "Sheet"
-
-
-def safe_cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula (= + - @) is written as plain text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def write_report(plan, uploaded: str | Path, output) -> None:
@@ -56,7 +50,7 @@ def _as_workbook(path: Path, filename: str) -> Workbook:
     for sheet in open_source(path, filename).sheets:
         target = workbook.create_sheet(sheet_title(sheet.name))
         for row in sheet.rows():
-            target.append([safe_cell(v) for v in row])
+            target.append([neutralise(v) for v in row])
     return workbook
 
 
@@ -71,7 +65,7 @@ def _summary_sheet(workbook: Workbook, plan) -> None:
     problems: list[Problem] = plan.problems
     for problem in problems:
         value = problem.value if problem.value is None or isinstance(problem.value, (int, float)) else str(problem.value)[:200]
-        sheet.append([safe_cell(problem.sheet), problem.row, problem.column, safe_cell(value), problem.message])
+        sheet.append([neutralise(problem.sheet), problem.row, problem.column, neutralise(value), problem.message])
     if not problems:
         sheet.append(["", "", "", "", "没有发现问题"])
     for column, width in zip("ABCDE", (14, 8, 6, 30, 90)):

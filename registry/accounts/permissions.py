@@ -79,6 +79,8 @@ PERMISSIONS: dict[str, Predicate] = {
     "org:manage": any_of(is_system, is_authority),
     "user:manage": any_of(is_system, lambda a, o: a is not None and a.role is Role.SYSTEM_ADMIN),
     "audit:read": any_of(is_system, lambda a, o: a is not None and a.role is Role.AUDIT_ADMIN),
+    # Lockouts and failed sign-ins are the security administrator's (三员分立), not the system administrator's.
+    "account:unlock": any_of(is_system, lambda a, o: a is not None and a.role is Role.SECURITY_ADMIN),
 }
 
 _REFUSALS = {
@@ -97,6 +99,7 @@ _REFUSALS = {
     "org:manage": "只有数据主管部门可以维护机构",
     "user:manage": "只有系统管理员可以管理用户",
     "audit:read": "只有审计管理员可以查看审计日志",
+    "account:unlock": "只有安全管理员可以解锁账号",
 }
 
 

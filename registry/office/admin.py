@@ -6,22 +6,27 @@ for a signed-in user and serves the domain's own templates next to the theme's.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, flash, redirect, request, url_for
 from flask_admin import Admin, BaseView
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from registry.accounts.models import Role
+from registry.core.context import Context
+from registry.core.errors import MuluError
 
 #: Modules whose ``register(admin)`` adds their screens, in menu order.
 DOMAIN_VIEWS: tuple[str, ...] = (
     "registry.catalog.views",
     "registry.imports.views",
     "registry.review.views",
+    "registry.accounts.admin_views",
+    "registry.audit.views",
 )
 
 
@@ -59,6 +64,21 @@ class OfficeView(OfficeAccess, BaseView):
             # Flask-Admin's blueprint carries the theme's templates; the domain's own come first.
             blueprint.jinja_loader = ChoiceLoader([FileSystemLoader(self.templates_dir), blueprint.jinja_loader])
         return blueprint
+
+
+def carry_out(ctx: Context, work: Callable[[], Any], done: str | Callable[[Any], str], then: str,
+              refused_to: str | None = None):
+    """A form post's one operation: commit and say ``done`` (or ``done(result)``), or roll back and say
+    why in Chinese; then redirect to ``then`` (``refused_to`` after a refusal, when given)."""
+    try:
+        result = work()
+    except MuluError as exc:
+        ctx.session.rollback()
+        flash(str(exc), "error")
+        return redirect(refused_to or then)
+    ctx.session.commit()
+    flash(done(result) if callable(done) else done, "info")
+    return redirect(then)
 
 
 def init_admin(app: Flask) -> Admin:

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from client import Browser, token_in
 from factories import entry, make_org_tree
 from live import migrated_runtime, serving
+from registry.accounts.models import User
 from registry.accounts.operations import create_user
 from registry.app import create_app
-from registry.audit.models import AuditEvent
 from registry.catalog.models import CatalogItem
 from registry.catalog.operations import create_item
 from registry.core.config import load_settings
@@ -36,7 +36,7 @@ def world(tmp_path, fresh_database_url):
         with unit_of_work(runtime.sessions) as session:
             ctx = runtime.context(session)
             orgs = make_org_tree(ctx)
-            create_user(ctx, "attacker", "compiler", orgs.dept.code, PASSWORD)
+            attacker = create_user(ctx, "attacker", "compiler", orgs.dept.code, PASSWORD)
             create_item(ctx, entry(orgs.dept, name="本局自己的草稿"))
             draft = create_item(ctx, entry(orgs.other_dept, name=SECRET_NAMES[0], summary="内部：" + "尚未公开的摘要内容。"))
             submitted = create_item(ctx, entry(orgs.other_dept, name=SECRET_NAMES[1]))
@@ -46,7 +46,7 @@ def world(tmp_path, fresh_database_url):
             filing = adjust_share_in_emergency(ctx, published, {"share_type": "conditional", "share_condition": "仅限应急",
                                                                 "share_basis": "《突发事件应对法》"}, "演练")
             values = {"code": [draft.item.code, submitted.item.code, published.code], "step_id": [step.id],
-                      "filing_id": [filing.id], "sha": ["0" * 64]}
+                      "filing_id": [filing.id], "sha": ["0" * 64], "user_id": [attacker.id]}
         with serving(settings) as base:
             yield runtime, settings, base, values
 
@@ -57,7 +57,8 @@ def _snapshot(runtime) -> tuple:
                                        CatalogItem.share_type).order_by(CatalogItem.id)).all()
         requests = session.execute(select(Request.id, Request.state).order_by(Request.id)).all()
         events = session.scalar(select(func.count()).select_from(RequestEvent))
-        return items, requests, events
+        users = session.execute(select(User.username, User.role, User.is_active, User.password_hash).order_by(User.id)).all()
+        return items, requests, events, users
 
 
 def _urls(settings, values) -> list[tuple[str, str]]:
@@ -83,7 +84,8 @@ def _urls(settings, values) -> list[tuple[str, str]]:
 
 FORM = {"reason": "越权测试", "comment": "越权测试", "text": "越权测试", "note": "越权测试", "target": "",
         "share_type": "not_shared", "share_basis": "越权", "share_condition": "越权", "action": "approve",
-        "name": "被篡改的名称", "expected_version": "1"}
+        "name": "被篡改的名称", "expected_version": "1",
+        "role": "authority_admin", "is_active": "1", "password": "Tiquan#2026x"}  # a compiler promoting themselves
 
 
 def test_another_departments_drafts_never_leak_or_change_through_any_route(world):
