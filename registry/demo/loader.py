@@ -21,7 +21,6 @@ from registry.demo.generator import generate_entries, org_tree, published_count
 from registry.orgs.models import Organisation
 from registry.orgs.operations import create_org
 
-
 #: Sign-ins for trying the demo (user name, role, where: None for the city, "county" for the first
 #: county, else a city department's domain; display name).
 #: Demo data only: a real deployment creates its users with `mulu user create`.
@@ -87,7 +86,7 @@ def _demo_reviews(ctx: Context) -> None:
     from datetime import timedelta
 
     from registry.catalog.models import CatalogItem, ItemStatus
-    from registry.requests.engine import local_today
+    from registry.core.localtime import local_today
     from registry.review.operations import submit_item
 
     drafts = ctx.session.scalars(select(CatalogItem).where(CatalogItem.status == ItemStatus.DRAFT)

@@ -9,8 +9,7 @@ guarantees the state machine, the required reasons, the timeline and the audit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -18,17 +17,12 @@ from registry.audit.operations import record_event
 from registry.core.context import Context
 from registry.core.db import utcnow
 from registry.core.errors import ConflictError, FieldError, ValidationError
+from registry.core.localtime import local_today
 from registry.orgs.models import Organisation
 from registry.requests.models import Request, RequestEvent
 
-#: Working days are counted on the calendar of the place the regulations govern.
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 #: A step due within this many working days is "nearly due".
 DUE_SOON_WORKDAYS = 1
-
-
-def local_today(now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(LOCAL_ZONE).date()
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from registry.catalog.operations import (
 )
 from registry.core.context import Context
 from registry.core.errors import ConflictError, MuluError, NotFound, PermissionDenied
+from registry.core.i18n import N_, translate
 from registry.core.signals import change_proposed, note_item_changed
 from registry.requests.engine import (
     Action,
@@ -42,28 +43,42 @@ from registry.review.levels import (
 )
 
 REVIEW = register(RequestType(
-    "review", "目录审核",
-    states={"open": "待审核", "approved": "已通过", "returned": "已退回", "cancelled": "已撤销"},
+    "review", N_("目录审核"),
+    states={"open": N_("待审核"), "approved": N_("已通过"), "returned": N_("已退回"), "cancelled": N_("已撤销")},
     actions={
-        "approve": Action("approve", "审核通过", frozenset({"open"}), "approved"),
-        "return": Action("return", "退回", frozenset({"open"}), "returned", needs_reason=True),
-        "cancel": Action("cancel", "撤销", frozenset({"open"}), "cancelled"),
+        "approve": Action("approve", N_("审核通过"), frozenset({"open"}), "approved"),
+        "return": Action("return", N_("退回"), frozenset({"open"}), "returned", needs_reason=True),
+        "cancel": Action("cancel", N_("撤销"), frozenset({"open"}), "cancelled"),
     },
     deadline_key="review_step",
 ))
 
 #: An emergency change of share attributes is filed with the authority afterwards (binzhou §21).
 EMERGENCY_FILING = register(RequestType(
-    "emergency_filing", "应急调整备案",
-    states={"open": "待备案", "acknowledged": "已备案"},
-    actions={"acknowledge": Action("acknowledge", "备案", frozenset({"open"}), "acknowledged")},
+    "emergency_filing", N_("应急调整备案"),
+    states={"open": N_("待备案"), "acknowledged": N_("已备案")},
+    actions={"acknowledge": Action("acknowledge", N_("备案"), frozenset({"open"}), "acknowledged")},
     deadline_key="review_step",
 ))
 
 
 def _title(item: CatalogItem, change: ItemChange | None) -> str:
-    what = {ChangeKind.UPDATE: "变更", ChangeKind.RETIRE: "注销"}.get(change.kind, "") if change else "编目"
+    what = _TITLE_WORDS.get(change.kind, "") if change else _TITLE_WORDS[None]
     return f"{item.name}（{item.code}）{what}"
+
+
+#: The last word of a step's title (stored in Chinese; :func:`step_title` shows it in the reader's language).
+_TITLE_WORDS = {None: N_("编目"), ChangeKind.UPDATE: N_("变更"), ChangeKind.RETIRE: N_("注销")}
+
+
+def step_title(step: Request) -> str:
+    """A step's title for a screen: ``名称（代码）编目`` with its last word translated in English."""
+    item = step.item
+    prefix = f"{item.name}（{item.code}）" if item is not None else None
+    if prefix and step.title.startswith(prefix) and step.title[len(prefix):] in _TITLE_WORDS.values():
+        return translate(N_("%(name)s（%(code)s）%(what)s")) % {
+            "name": item.name, "code": item.code, "what": translate(step.title[len(prefix):])}
+    return step.title
 
 
 def _round(ctx: Context, item: CatalogItem) -> int:

@@ -11,6 +11,7 @@ from registry.catalog.rules import RULES, structural_findings
 from registry.catalog.schema import FIELD_BY_KEY, ITEM_BY_KEY, ITEM_ELEMENTS
 from registry.catalog.validation import OrgResolver, validate_entry
 from registry.core.context import Context
+from registry.core.i18n import N_, translate
 from registry.requests.models import Request
 
 #: Field columns the review screen shows in its fields table (the rest are in the diff and the detail page).
@@ -47,10 +48,23 @@ def field_headers() -> list[str]:
     return [FIELD_BY_KEY[k].label for k in FIELD_COLUMNS]
 
 
+FIELD_TARGET = "信息项:"
+
+
+def target_label(target: str | None) -> str:
+    """What a comment is about, as the reader knows it: 信息资源摘要, 信息项：姓名."""
+    if not target:
+        return ""
+    if target.startswith(FIELD_TARGET):
+        return translate(N_("信息项：%(name)s")) % {"name": target[len(FIELD_TARGET):]}
+    spec = ITEM_BY_KEY.get(target)
+    return translate(spec.label) if spec else target
+
+
 def comment_targets(view: EntryView) -> list[tuple[str, str]]:
     """What a reviewer may comment on: the whole entry, each element, each field (信息项)."""
-    targets = [("", "整体意见")] + [(key, label) for key, label, _ in view.rows]
-    return targets + [(f"信息项:{f.get('name')}", f"信息项：{f.get('name')}") for f in view.fields]
+    targets = [("", N_("整体意见"))] + [(key, label) for key, label, _ in view.rows]
+    return targets + [(f"{FIELD_TARGET}{f.get('name')}", target_label(f"{FIELD_TARGET}{f.get('name')}")) for f in view.fields]
 
 
 @dataclass
@@ -70,7 +84,7 @@ def checklist(ctx: Context, view: EntryView) -> list[RuleCheck]:
         findings = [message for _, message in rule.check(view.values, view.fields, ctx.profile)]
         checks.append(RuleCheck(rule.summary, ctx.profile.citation(rule_id), findings))
     structure = [message for _, message in structural_findings(view.values, view.fields, ctx.profile)]
-    checks.append(RuleCheck("编码、分类与数据一致性", "1272号", structure))
+    checks.append(RuleCheck(N_("编码、分类与数据一致性"), "1272号", structure))
     return checks
 
 
@@ -95,11 +109,11 @@ def diff_rows(ctx: Context, diff: dict[str, Any]) -> tuple[list[DiffRow], list[d
         shown = [(FIELD_BY_KEY[k].label, readable(profile, FIELD_BY_KEY[k], values.get(k))) for k in FIELD_BY_KEY if values.get(k) not in (None, "", False)]
         return [DiffRow(label, "" if side == "new" else v, v if side == "new" else "") for label, v in shown]
 
-    groups = [{"name": f.get("name"), "kind": "新增", "rows": field_pairs(f, "new")} for f in fields.get("added", [])]
-    groups += [{"name": f.get("name"), "kind": "删除", "rows": field_pairs(f, "old")} for f in fields.get("removed", [])]
+    groups = [{"name": f.get("name"), "kind": N_("新增"), "rows": field_pairs(f, "new")} for f in fields.get("added", [])]
+    groups += [{"name": f.get("name"), "kind": N_("删除"), "rows": field_pairs(f, "old")} for f in fields.get("removed", [])]
     for changed in fields.get("changed", []):
-        groups.append({"name": changed.get("name"), "kind": "修改", "rows": [
-            DiffRow(FIELD_BY_KEY[k].label if k in FIELD_BY_KEY else "序号",
+        groups.append({"name": changed.get("name"), "kind": N_("修改"), "rows": [
+            DiffRow(FIELD_BY_KEY[k].label if k in FIELD_BY_KEY else N_("序号"),
                     *(readable(profile, FIELD_BY_KEY[k], v) if k in FIELD_BY_KEY else str(v) for v in pair))
             for k, pair in changed["changes"].items()
         ]})

@@ -13,8 +13,10 @@ from registry.accounts.permissions import county_of, item_scope, subtree_ids
 from registry.audit.models import AuditEvent
 from registry.catalog.models import CatalogItem, ItemStatus, ShareType
 from registry.core.context import Context
+from registry.core.i18n import N_, translate
+from registry.core.localtime import local_today
 from registry.orgs.models import Organisation
-from registry.requests.engine import due_soon_limit, local_today
+from registry.requests.engine import due_soon_limit
 from registry.requests.models import Request
 
 PAGE_SIZE = 50
@@ -99,23 +101,30 @@ class TimelineEntry:
     kind: str = "action"
 
 
-_ACTION_WORDS = {"open": "送审", "approve": "审核通过", "return": "退回", "cancel": "撤销", "comment": "意见", "acknowledge": "备案"}
+_ACTION_WORDS = {"open": N_("送审"), "approve": N_("审核通过"), "return": N_("退回"), "cancel": N_("撤销"),
+                 "comment": N_("意见"), "acknowledge": N_("备案")}
 
 
 def item_timeline(ctx: Context, item: CatalogItem) -> list[TimelineEntry]:
-    """Changes, review steps and comments of one entry, oldest first."""
+    """Changes, review steps and comments of one entry, oldest first (phrased in the request's language)."""
     users = _user_names(ctx, item)
+    system = translate(N_("系统"))
     entries = [
-        TimelineEntry(c.created_at, users.get(c.actor_id, "系统"), f"{c.kind.label}（{c.state.label}）", c.reason, diff=c.diff, kind="change")
+        TimelineEntry(c.created_at, users.get(c.actor_id, system),
+                      translate(N_("%(kind)s（%(state)s）")) % {"kind": translate(c.kind.label), "state": translate(c.state.label)},
+                      c.reason, diff=c.diff, kind="change")
         for c in item.changes
     ]
     steps = ctx.session.scalars(select(Request).where(Request.item_id == item.id).options(selectinload(Request.events)).order_by(Request.id))
     for step in steps:
-        label = step.data.get("level_label") or step.title
-        entries.append(TimelineEntry(step.created_at, users.get(step.created_by_id, "系统"), f"{label}：送审（第 {step.round} 次提交）", kind="step"))
+        label = translate(step.data.get("level_label")) or step.title
+        opened = translate(N_("%(level)s：送审（第 %(round)s 次提交）")) % {"level": label, "round": step.round}
+        entries.append(TimelineEntry(step.created_at, users.get(step.created_by_id, system), opened, kind="step"))
         for event in step.events:
-            what = f"{label}：{_ACTION_WORDS.get(event.action or event.kind, event.action or event.kind)}"
-            entries.append(TimelineEntry(event.created_at, event.actor_name or "系统", what, event.text, event.target, kind=event.kind))
+            word = event.action or event.kind
+            what = translate(N_("%(level)s：%(action)s")) % {"level": label, "action": translate(_ACTION_WORDS.get(word, word))}
+            actor = event.actor_name if event.actor_name and event.actor_name != "系统" else system
+            entries.append(TimelineEntry(event.created_at, actor, what, event.text, event.target, kind=event.kind))
     return sorted(entries, key=lambda e: _naive(e.at))
 
 

@@ -13,7 +13,8 @@ from registry.app import request_context
 from registry.catalog.models import CatalogItem, ItemStatus
 from registry.catalog.operations import emergency_share_state, get_item
 from registry.core.errors import MuluError, NotFound
-from registry.office.admin import OfficeView
+from registry.core.i18n import translate
+from registry.office.admin import OfficeView, carry_out
 from registry.orgs.models import OrgLevel
 from registry.orgs.operations import list_orgs
 from registry.requests.engine import REQUEST_TYPES, due_status
@@ -26,6 +27,7 @@ from registry.review.present import (
     diff_rows,
     entry_under_review,
     field_headers,
+    target_label,
 )
 from registry.review.queries import (
     PAGE_SIZE,
@@ -101,41 +103,35 @@ class ReviewView(OfficeView):
             abort(404)  # not 403: a step's existence is itself not for everyone
         return step
 
-    def _decided(self, ctx, message: str, target: str):
-        ctx.session.commit()
-        flash(message, "info")
-        return redirect(target)
-
     @expose("/<int:step_id>/approve", methods=("POST",))
     def approve(self, step_id: int):
         ctx = request_context()
         step = self._step(ctx, step_id)
-        try:
-            following = review.approve(ctx, step, request.form.get("comment"))
-        except MuluError as exc:
-            return self._refused(ctx, exc, step_id)
-        done = gettext("已通过，转%(level)s", level=LEVEL_LABELS[following.level]) if following else gettext("已通过，条目已发布")
-        return self._decided(ctx, done, url_for(".index"))
+
+        def done(following: Request | None) -> str:
+            if following is not None:
+                return gettext("已通过，转%(level)s", level=translate(LEVEL_LABELS[following.level]))
+            if step.state == "cancelled":  # the change was settled meanwhile (e.g. by a newer edit)
+                return gettext("该变更已处理，本审核环节已撤销")
+            return gettext("已通过，条目已发布") if step.change is None else gettext("已通过，变更已生效")
+
+        return carry_out(ctx, lambda: review.approve(ctx, step, request.form.get("comment")), done,
+                         url_for(".index"), refused_to=url_for(".step", step_id=step_id))
 
     @expose("/<int:step_id>/return", methods=("POST",))
     def return_(self, step_id: int):
         ctx = request_context()
         step = self._step(ctx, step_id)
-        try:
-            review.return_for_rework(ctx, step, request.form.get("reason", ""))
-        except MuluError as exc:
-            return self._refused(ctx, exc, step_id)
-        return self._decided(ctx, gettext("已退回，编目人员将看到退回理由"), url_for(".index"))
+        return carry_out(ctx, lambda: review.return_for_rework(ctx, step, request.form.get("reason", "")),
+                         gettext("已退回，编目人员将看到退回理由"), url_for(".index"), refused_to=url_for(".step", step_id=step_id))
 
     @expose("/<int:step_id>/comment", methods=("POST",))
     def comment(self, step_id: int):
         ctx = request_context()
         step = self._step(ctx, step_id)
-        try:
-            review.comment(ctx, step, request.form.get("text", ""), request.form.get("target") or None)
-        except MuluError as exc:
-            return self._refused(ctx, exc, step_id)
-        return self._decided(ctx, gettext("意见已保存"), url_for(".step", step_id=step_id) + "#comments")
+        page = url_for(".step", step_id=step_id)
+        return carry_out(ctx, lambda: review.comment(ctx, step, request.form.get("text", ""), request.form.get("target") or None),
+                         gettext("意见已保存"), page + "#comments", refused_to=page)
 
     @expose("/bulk", methods=("POST",))
     def bulk(self):
@@ -163,14 +159,11 @@ class ReviewView(OfficeView):
     def acknowledge(self, filing_id: int):
         ctx = request_context()
         try:
-            review.acknowledge_filing(ctx, review.get_request(ctx, filing_id, "emergency_filing"), request.form.get("comment"))
+            filing = review.get_request(ctx, filing_id, "emergency_filing")
         except NotFound:
             abort(404)
-        except MuluError as exc:
-            ctx.session.rollback()
-            flash(str(exc), "error")
-            return redirect(url_for(".index"))
-        return self._decided(ctx, gettext("已备案"), url_for(".index"))
+        return carry_out(ctx, lambda: review.acknowledge_filing(ctx, filing, request.form.get("comment")),
+                         gettext("已备案"), url_for(".index"))
 
     # -- the compiler's actions on an item (the item page shows them) -------------
 
@@ -204,20 +197,7 @@ class ReviewView(OfficeView):
         scope = item_scope(ctx.session, ctx.actor)
         if not scope.sees(item.status.value, item.provider_id):
             abort(404)
-        try:
-            action(ctx, item)
-        except MuluError as exc:
-            ctx.session.rollback()
-            flash(str(exc), "error")
-        else:
-            ctx.session.commit()
-            flash(done, "info")
-        return redirect(url_for("items.detail", code=code))
-
-    def _refused(self, ctx, exc: MuluError, step_id: int):
-        ctx.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for(".step", step_id=step_id))
+        return carry_out(ctx, lambda: action(ctx, item), done, url_for("items.detail", code=code))
 
 
 def review_panel(item: CatalogItem) -> dict:
@@ -245,3 +225,5 @@ def review_panel(item: CatalogItem) -> dict:
 def register(admin) -> None:
     admin.add_view(ReviewView(name=lazy_gettext("审核队列"), endpoint="review", url="/admin/review"))
     admin.app.add_template_global(review_panel, "review_panel")
+    admin.app.add_template_global(review.step_title, "step_title")
+    admin.app.add_template_filter(target_label, "target_label")

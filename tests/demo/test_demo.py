@@ -6,10 +6,16 @@ from collections import Counter, defaultdict
 import pytest
 from sqlalchemy import func, select
 
-from registry.catalog.identifiers import guess_identifier_kind, identifier_problem, is_valid_region_code, is_valid_uscc
+from registry.catalog.identifiers import (
+    guess_identifier_kind,
+    identifier_problem,
+    is_valid_region_code,
+    is_valid_uscc,
+)
 from registry.catalog.models import CatalogItem, Field, ItemStatus
 from registry.core.context import Context
 from registry.core.errors import ConflictError
+from registry.core.localtime import local_today
 from registry.demo import vocab
 from registry.demo.generator import (
     MIN_ITEMS_FOR_GROUPS,
@@ -21,9 +27,8 @@ from registry.demo.generator import (
 )
 from registry.demo.loader import DEMO_OVERDUE, DEMO_SUBMISSIONS, load_demo
 from registry.orgs.models import Organisation
-from registry.requests.engine import local_today
-from registry.requests.models import Request
 from registry.profiles import available_profiles, load_profile
+from registry.requests.models import Request
 
 
 def _items(session) -> list[CatalogItem]:

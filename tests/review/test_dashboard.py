@@ -5,16 +5,16 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
-
 from client import Browser
 from factories import entry, make_org_tree
 from live import migrated_runtime, serving
+from sqlalchemy import select
+
 from registry.accounts.operations import create_user
 from registry.catalog.operations import create_item
 from registry.core.config import load_settings
 from registry.core.db import unit_of_work
-from registry.requests.engine import local_today
+from registry.core.localtime import local_today
 from registry.requests.models import Request
 from registry.review.operations import return_for_rework, submit_item
 

@@ -84,8 +84,11 @@ def test_return_with_comments_then_resubmit_and_approve_through_the_queue(office
     post(county, f"/admin/review/{step}", f"/admin/review/{step}/return", reason="摘要不完整")
     assert _status(runtime, code) is ItemStatus.DRAFT
 
-    shown = text(compiler.request(item_page)[1])
-    assert "已被退回" in shown and "摘要不完整" in shown and "摘要请写明数据范围" in shown
+    page = compiler.request(item_page)[1]
+    returned = text(page[page.index('id="returned"'):page.index("</div>", page.index('id="returned"') + 400)])
+    assert "已被退回" in returned and "摘要不完整" in returned and "摘要请写明数据范围" in returned
+    assert "信息资源摘要" in returned and "summary" not in returned  # the element by its name
+    assert "首次报送" not in returned  # the compiler's own note is not a reason for the return
     with unit_of_work(runtime.sessions) as session:
         ctx = runtime.context(session)
         item = get_item(ctx, code)

@@ -10,7 +10,8 @@ from people import make_people
 from registry.catalog.models import ChangeState, ItemStatus
 from registry.catalog.operations import create_item, retire_item, update_item
 from registry.core.errors import ConflictError, PermissionDenied, ValidationError
-from registry.requests.engine import count_overdue, due_status, local_today
+from registry.core.localtime import local_today
+from registry.requests.engine import count_overdue, due_status
 from registry.review.operations import (
     approve,
     current_step,
