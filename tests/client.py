@@ -52,5 +52,12 @@ class Browser:
         return self.request("/login" + next_path, {"csrf_token": token, "username": username, "password": password})
 
 
+def signed_in(base: str, username: str, password: str) -> Browser:
+    """A browser signed in as ``username``."""
+    browser = Browser(base)
+    assert browser.login(username, password)[0] == 302, f"{username} could not sign in"
+    return browser
+
+
 def token_in(page: str) -> str:
     return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)

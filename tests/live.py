@@ -4,13 +4,17 @@ from __future__ import annotations
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 from werkzeug.serving import make_server
 
 from registry.app import Runtime, create_app
-from registry.core.config import Settings
+from registry.core.config import Settings, load_settings
+from registry.core.context import Context
+from registry.core.db import unit_of_work
 from registry.core.migrate import upgrade
 
 
@@ -44,3 +48,17 @@ def get(url: str) -> tuple[int, str]:
             return response.status, response.read().decode("utf-8", errors="replace")
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode("utf-8", errors="replace")
+
+
+@contextmanager
+def seeded_office(instance: Path, database_url: str, seed: Callable[[Context], Any], profile: str = "national") -> Iterator[tuple[Runtime, str, Any]]:
+    """A fresh instance under ``profile``, seeded by ``seed(ctx)`` as the system and committed, then served.
+
+    Yields the runtime, the base URL and what ``seed`` returned.
+    """
+    settings = load_settings({"MULU_PROFILE": profile}, instance_path=instance, database_url=database_url)
+    with migrated_runtime(settings) as runtime:
+        with unit_of_work(runtime.sessions) as session:
+            seeded = seed(runtime.context(session))
+        with serving(settings) as base:
+            yield runtime, base, seeded

@@ -6,17 +6,17 @@ import io
 import re
 from datetime import timedelta
 
+import client
 import pytest
 from client import Browser, token_in
 from factories import make_org_tree
-from live import migrated_runtime, serving
+from live import seeded_office
 from sqlalchemy import select, update
 
 from registry.accounts.models import Role
 from registry.accounts.operations import create_user
 from registry.audit.models import AuditEvent
 from registry.audit.operations import record_event
-from registry.core.config import load_settings
 from registry.core.db import unit_of_work, utcnow
 from registry.core.localtime import local_time
 from registry.orgs.models import Organisation
@@ -24,16 +24,16 @@ from registry.orgs.models import Organisation
 PASSWORD = "Shenji#2026"
 
 
+def _seed(ctx) -> str:
+    orgs = make_org_tree(ctx)
+    create_user(ctx, "shenji", "audit_admin", orgs.city.code, PASSWORD)
+    return orgs.city.code
+
+
 @pytest.fixture()
 def office(tmp_path, fresh_database_url):
-    settings = load_settings({}, instance_path=tmp_path / "instance", database_url=fresh_database_url)
-    with migrated_runtime(settings) as runtime:
-        with unit_of_work(runtime.sessions) as session:
-            ctx = runtime.context(session)
-            orgs = make_org_tree(ctx)
-            create_user(ctx, "shenji", "audit_admin", orgs.city.code, PASSWORD)
-        with serving(settings) as base:
-            yield runtime, base, orgs.city.code
+    with seeded_office(tmp_path / "instance", fresh_database_url, _seed) as served:
+        yield served
 
 
 def events(runtime, tag: str) -> list[AuditEvent]:
@@ -46,9 +46,7 @@ def shown_ids(page: str) -> list[str]:
 
 
 def signed_in(base: str, username: str = "shenji") -> Browser:
-    browser = Browser(base)
-    assert browser.login(username, PASSWORD)[0] == 302
-    return browser
+    return client.signed_in(base, username, PASSWORD)
 
 
 def test_audit_admin_searches_by_tag_actor_object_and_time(office):

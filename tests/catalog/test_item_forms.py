@@ -4,39 +4,36 @@ from __future__ import annotations
 import html
 import re
 
+import client
 import pytest
 from client import Browser, token_in
 from factories import make_org_tree
-from live import migrated_runtime, serving
+from live import seeded_office
 from sqlalchemy import func, select
 
 from registry.accounts.operations import create_user
 from registry.catalog.models import CatalogItem, Field, ItemStatus
-from registry.core.config import load_settings
 from registry.core.db import unit_of_work
 
 PASSWORD = "Bianmu#2026"
 
 
+def _seed(ctx) -> str:
+    orgs = make_org_tree(ctx)
+    create_user(ctx, "wangfang", "compiler", orgs.dept.code, PASSWORD, display_name="王芳")
+    create_user(ctx, "lijun", "compiler", orgs.other_dept.code, PASSWORD)
+    create_user(ctx, "county1", "county_reviewer", orgs.county.code, PASSWORD)
+    return orgs.dept.code
+
+
 @pytest.fixture()
 def office(tmp_path, fresh_database_url):
-    settings = load_settings({}, instance_path=tmp_path / "instance", database_url=fresh_database_url)
-    with migrated_runtime(settings) as runtime:
-        with unit_of_work(runtime.sessions) as session:
-            ctx = runtime.context(session)
-            orgs = make_org_tree(ctx)
-            create_user(ctx, "wangfang", "compiler", orgs.dept.code, PASSWORD, display_name="王芳")
-            create_user(ctx, "lijun", "compiler", orgs.other_dept.code, PASSWORD)
-            create_user(ctx, "county1", "county_reviewer", orgs.county.code, PASSWORD)
-            dept_code = orgs.dept.code
-        with serving(settings) as base:
-            yield runtime, base, dept_code
+    with seeded_office(tmp_path / "instance", fresh_database_url, _seed) as served:
+        yield served
 
 
 def signed_in(base: str, username: str) -> Browser:
-    browser = Browser(base)
-    assert browser.login(username, PASSWORD)[0] == 302
-    return browser
+    return client.signed_in(base, username, PASSWORD)
 
 
 def item_form(provider: str, **overrides) -> dict:

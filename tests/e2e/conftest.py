@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 from live import migrated_runtime, serving
+
 from registry.core.config import load_settings
 
 CHROMIUM = os.environ.get("MULU_CHROMIUM", "/usr/bin/chromium")

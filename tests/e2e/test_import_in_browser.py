@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import time
 
+from factories import make_org_tree
 from openpyxl import load_workbook
+from screens import screenshot
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
-from screens import screenshot
-from factories import make_org_tree
 from registry.accounts.operations import create_user
 from registry.catalog.models import CatalogItem
 from registry.core.db import unit_of_work

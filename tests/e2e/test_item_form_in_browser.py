@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from factories import make_org_tree
+from forms import fill_item_form
 from screens import screenshot
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -26,19 +27,13 @@ def test_compiler_fills_in_the_item_form(live_app, browser):
     browser.find_element(By.LINK_TEXT, "目录条目").click()
     browser.find_element(By.ID, "new-item").click()
 
-    for name, text in (("class_code", "3"), ("item_code", "07"), ("category_code", "411"), ("name", "行政处罚信息"),
-                       ("summary", "本局作出的行政处罚决定。"), ("format_type", "oracle")):
-        browser.find_element(By.NAME, name).send_keys(text)
-    for name, label in (("format_class", "数据库"), ("share_type", "有条件共享"), ("open_type", "不予开放"), ("update_cycle", "每月")):
-        Select(browser.find_element(By.NAME, name)).select_by_visible_text(label)
-    browser.find_element(By.NAME, "open_basis").send_keys("涉及当事人权益")
-    for _ in range(2):
-        browser.find_element(By.ID, "add-field").click()
-    rows = browser.find_elements(By.CSS_SELECTOR, "#field-rows tr")
-    assert len(rows) == 2
-    for row, name in zip(rows, ("处罚决定书文号", "处罚种类")):
-        row.find_element(By.CSS_SELECTOR, "input[name$='-name']").send_keys(name)
-        Select(row.find_element(By.CSS_SELECTOR, "select[name$='-data_type']")).select_by_visible_text("字符型")
+    fill_item_form(
+        browser,
+        {"class_code": "3", "item_code": "07", "category_code": "411", "name": "行政处罚信息",
+         "summary": "本局作出的行政处罚决定。", "format_type": "oracle", "open_basis": "涉及当事人权益"},
+        {"format_class": "数据库", "share_type": "有条件共享", "open_type": "不予开放", "update_cycle": "每月"},
+        ("处罚决定书文号", "处罚种类"),
+    )
     browser.find_element(By.ID, "save").click()  # forgot the 共享条件
 
     error = browser.find_element(By.CSS_SELECTOR, "[data-for='share_condition']")

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import pytest
 from factories import make_org_tree
+from forms import fill_item_form
 from live import migrated_runtime, serving
 from screens import screenshot
 from selenium.webdriver.common.by import By
@@ -101,21 +102,15 @@ def test_county_item_is_returned_fixed_published_and_changed(nanyang_app, browse
 
     # 1. The county compiler creates the entry with two 信息项 and submits it.
     sign_in(browser, base, "wangfang", "/admin/items/new", "item-form")
-    for name, text in (("class_code", "3"), ("item_code", "07"), ("category_code", "411"), ("name", NAME),
-                       ("summary", SUMMARY), ("format_type", "oracle")):
-        browser.find_element(By.NAME, name).send_keys(text)
     assert Select(browser.find_element(By.NAME, "provider")).first_selected_option.text == "南召县市场监督管理局"
-    for name, label in (("format_class", "数据库"), ("share_type", "无条件共享"), ("share_method_class", "市共享平台"),
-                        ("share_method_type", "数据服务接口"), ("open_type", "不予开放"), ("update_cycle", "每月")):
-        Select(browser.find_element(By.NAME, name)).select_by_visible_text(label)
-    browser.find_element(By.NAME, "open_basis").send_keys("涉及当事人权益")
-    for _ in range(2):
-        browser.find_element(By.ID, "add-field").click()
-    rows = browser.find_elements(By.CSS_SELECTOR, "#field-rows tr")
-    assert len(rows) == 2
-    for row, name in zip(rows, ("处罚决定书文号", "处罚种类")):
-        row.find_element(By.CSS_SELECTOR, "input[name$='-name']").send_keys(name)
-        Select(row.find_element(By.CSS_SELECTOR, "select[name$='-data_type']")).select_by_visible_text("字符型")
+    fill_item_form(
+        browser,
+        {"class_code": "3", "item_code": "07", "category_code": "411", "name": NAME, "summary": SUMMARY,
+         "format_type": "oracle", "open_basis": "涉及当事人权益"},
+        {"format_class": "数据库", "share_type": "无条件共享", "share_method_class": "市共享平台",
+         "share_method_type": "数据服务接口", "open_type": "不予开放", "update_cycle": "每月"},
+        ("处罚决定书文号", "处罚种类"),
+    )
     screenshot(browser, "21-review-item-form")
     browser.find_element(By.ID, "save").click()
 

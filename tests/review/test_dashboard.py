@@ -5,14 +5,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from client import Browser
+from client import signed_in
 from factories import entry, make_org_tree
-from live import migrated_runtime, serving
+from live import seeded_office
 from sqlalchemy import select
 
 from registry.accounts.operations import create_user
 from registry.catalog.operations import create_item
-from registry.core.config import load_settings
 from registry.core.db import unit_of_work
 from registry.core.localtime import local_today
 from registry.requests.models import Request
@@ -21,30 +20,27 @@ from registry.review.operations import return_for_rework, submit_item
 PASSWORD = "Shenhe#2026x"
 
 
+def _seed(ctx) -> None:
+    orgs = make_org_tree(ctx)
+    for name, role, org in (("bianmu", "compiler", orgs.dept), ("other", "compiler", orgs.other_dept),
+                            ("zhuguan", "authority_admin", orgs.city), ("shenji", "audit_admin", orgs.city)):
+        create_user(ctx, name, role, org.code, PASSWORD)
+    for i in range(3):
+        create_item(ctx, entry(orgs.dept, name=f"市场监管条目{i}"))
+    returned = create_item(ctx, entry(orgs.dept, name="被退回的条目")).item
+    return_for_rework(ctx, submit_item(ctx, returned), "缺少共享依据")
+    late = submit_item(ctx, create_item(ctx, entry(orgs.other_dept, name="公安条目")).item)
+    late.due_at = local_today() - timedelta(days=2)
+
+
 @pytest.fixture()
 def office(tmp_path, fresh_database_url):
-    settings = load_settings({}, instance_path=tmp_path / "instance", database_url=fresh_database_url)
-    with migrated_runtime(settings) as runtime:
-        with unit_of_work(runtime.sessions) as session:
-            ctx = runtime.context(session)
-            orgs = make_org_tree(ctx)
-            for name, role, org in (("bianmu", "compiler", orgs.dept), ("other", "compiler", orgs.other_dept),
-                                    ("zhuguan", "authority_admin", orgs.city), ("shenji", "audit_admin", orgs.city)):
-                create_user(ctx, name, role, org.code, PASSWORD)
-            for i in range(3):
-                create_item(ctx, entry(orgs.dept, name=f"市场监管条目{i}"))
-            returned = create_item(ctx, entry(orgs.dept, name="被退回的条目")).item
-            return_for_rework(ctx, submit_item(ctx, returned), "缺少共享依据")
-            late = submit_item(ctx, create_item(ctx, entry(orgs.other_dept, name="公安条目")).item)
-            late.due_at = local_today() - timedelta(days=2)
-        with serving(settings) as base:
-            yield runtime, base
+    with seeded_office(tmp_path / "instance", fresh_database_url, _seed) as (runtime, base, _):
+        yield runtime, base
 
 
 def page_of(base: str, username: str) -> str:
-    browser = Browser(base)
-    assert browser.login(username, PASSWORD)[0] == 302
-    status, page = browser.request("/admin/")
+    status, page = signed_in(base, username, PASSWORD).request("/admin/")
     assert status == 200
     return page
 

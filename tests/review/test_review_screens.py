@@ -4,42 +4,39 @@ from __future__ import annotations
 import html
 import re
 
+import client
 import pytest
 from client import Browser, token_in
 from factories import entry, make_org_tree
-from live import migrated_runtime, serving
+from live import seeded_office
 from sqlalchemy import select
 
 from registry.accounts.operations import create_user
 from registry.catalog.models import CatalogItem, ItemStatus
 from registry.catalog.operations import create_item, get_item, update_item
-from registry.core.config import load_settings
 from registry.core.db import unit_of_work
 from registry.requests.models import Request
 
 PASSWORD = "Shenhe#2026x"
 
 
+def _seed(ctx) -> str:
+    orgs = make_org_tree(ctx)
+    for name, role, org in (("bianmu", "compiler", orgs.county_dept), ("other", "compiler", orgs.dept),
+                            ("xianji", "county_reviewer", orgs.county), ("shiji", "city_reviewer", orgs.city),
+                            ("zhuguan", "authority_admin", orgs.city)):
+        create_user(ctx, name, role, org.code, PASSWORD)
+    return create_item(ctx, entry(orgs.county_dept, name="市场主体登记信息")).item.code
+
+
 @pytest.fixture()
 def office(tmp_path, fresh_database_url):
-    settings = load_settings({"MULU_PROFILE": "binzhou"}, instance_path=tmp_path / "instance", database_url=fresh_database_url)
-    with migrated_runtime(settings) as runtime:
-        with unit_of_work(runtime.sessions) as session:
-            ctx = runtime.context(session)
-            orgs = make_org_tree(ctx)
-            for name, role, org in (("bianmu", "compiler", orgs.county_dept), ("other", "compiler", orgs.dept),
-                                    ("xianji", "county_reviewer", orgs.county), ("shiji", "city_reviewer", orgs.city),
-                                    ("zhuguan", "authority_admin", orgs.city)):
-                create_user(ctx, name, role, org.code, PASSWORD)
-            code = create_item(ctx, entry(orgs.county_dept, name="市场主体登记信息")).item.code
-        with serving(settings) as base:
-            yield runtime, base, code
+    with seeded_office(tmp_path / "instance", fresh_database_url, _seed, "binzhou") as served:
+        yield served
 
 
 def signed_in(base: str, username: str) -> Browser:
-    browser = Browser(base)
-    assert browser.login(username, PASSWORD)[0] == 302
-    return browser
+    return client.signed_in(base, username, PASSWORD)
 
 
 def post(browser: Browser, page_path: str, url: str, **values):
