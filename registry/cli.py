@@ -218,6 +218,35 @@ def user_create(rt: Runtime, name: str, role: str, org_code: str, password: str 
         click.echo(f"已创建用户 {created.username}（{created.role.label}，{created.organisation.name}）")
 
 
+# -- API tokens ---------------------------------------------------------------
+
+@main.group()
+def token() -> None:
+    """API 令牌 (personal API tokens)."""
+
+
+@token.command("create")
+@click.argument("username")
+@click.option("--name", default="命令行创建", show_default=True, help="用途说明")
+@click.option("--days", type=click.IntRange(1, 3650), help="有效天数；不给出为长期有效")
+@pass_runtime
+@handles_errors
+def token_create(rt: Runtime, username: str, name: str, days: int | None) -> None:
+    """为用户创建 API 令牌并打印出来（令牌只显示这一次，库中只存其散列）。"""
+    from sqlalchemy import select
+
+    from registry.accounts.models import User
+    from registry.accounts.tokens import create_token
+    from registry.core.errors import NotFound
+
+    with unit_of_work(rt.sessions) as session:
+        user = session.scalar(select(User).where(User.username == username.strip()))
+        if user is None or not user.is_active:
+            raise NotFound(f"没有启用中的用户“{username}”")
+        _, plain = create_token(rt.context(session), user, name, days)
+    click.echo(plain)
+
+
 # -- calendar -----------------------------------------------------------------
 
 @main.group()

@@ -1,5 +1,5 @@
 """Every model, imported once so the metadata (and Alembic) sees all tables."""
-from registry.accounts.models import Role, User  # noqa: F401
+from registry.accounts.models import ApiToken, Role, User  # noqa: F401
 from registry.audit.models import AuditEvent  # noqa: F401
 from registry.catalog.models import CatalogItem, CodeSequence, Field, ItemChange  # noqa: F401
 from registry.core.calendar import CalendarDay, CalendarYear  # noqa: F401

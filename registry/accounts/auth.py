@@ -5,7 +5,7 @@ tells whether a user name exists or is locked.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash
@@ -16,6 +16,7 @@ from registry.audit.operations import record_event
 from registry.core.context import Context
 from registry.core.db import utcnow
 from registry.core.errors import MuluError
+from registry.core.localtime import aware
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
@@ -36,7 +37,7 @@ def authenticate(ctx: Context, username: str, password: str) -> User:
         record_event(ctx, "auth:login_failed", "user", (username or "")[:64], {})
         raise AuthError(REFUSAL)
     password_ok = verify_password(user, password or "")
-    if user.locked_until is not None and _aware(user.locked_until) > now:
+    if user.locked_until is not None and aware(user.locked_until) > now:
         record_event(ctx, "auth:login_locked", "user", user.username, {})
         raise AuthError(REFUSAL)
     if not password_ok or not user.is_active:
@@ -58,6 +59,3 @@ def _count_failure(ctx: Context, user: User, now: datetime) -> None:
         ctx.session.execute(update(User).where(User.id == user.id).values(failed_logins=0, locked_until=now + LOCKOUT))
     ctx.session.expire(user, ["failed_logins", "locked_until"])
 
-
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)

@@ -52,3 +52,22 @@ class User(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role.value}>"
+
+
+class ApiToken(Base):
+    """个人 API 令牌：只存散列；权限与其用户的角色和机构相同。"""
+
+    __tablename__ = "api_token"
+    __table_args__ = {"comment": "个人 API 令牌"}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, comment="主键")
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True, comment="所属用户")
+    name: Mapped[str] = mapped_column(String(60), comment="用途说明")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, comment="令牌的 SHA-256（令牌本身不保存）")
+    prefix: Mapped[str] = mapped_column(String(16), comment="令牌开头几位，便于辨认")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, comment="创建时间")
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), comment="过期时间（空为不过期）")
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), comment="最近使用时间")
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), comment="吊销时间")
+
+    user: Mapped[User] = relationship()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -17,6 +16,7 @@ from registry.catalog.diff import jsonable
 from registry.core.context import Context
 from registry.core.db import utcnow
 from registry.core.errors import ConflictError, FieldError, NotFound, ValidationError
+from registry.core.localtime import aware
 from registry.orgs.models import Organisation
 
 _USERNAME = re.compile(r"^[A-Za-z0-9_.\-@]{2,64}$")
@@ -208,11 +208,11 @@ def locked_users(ctx: Context) -> list[User]:
     now = utcnow()
     users = ctx.session.scalars(
         select(User).where(or_(User.locked_until.is_not(None), User.failed_logins > 0)).order_by(User.username))
-    return [u for u in users if u.failed_logins or _aware(u.locked_until) > now]
+    return [u for u in users if u.failed_logins or aware(u.locked_until) > now]
 
 
 def is_locked(user: User) -> bool:
-    return user.locked_until is not None and _aware(user.locked_until) > utcnow()
+    return user.locked_until is not None and aware(user.locked_until) > utcnow()
 
 
 def recent_failed_logins(ctx: Context, limit: int = 100) -> list[AuditEvent]:
@@ -221,6 +221,3 @@ def recent_failed_logins(ctx: Context, limit: int = 100) -> list[AuditEvent]:
     return list(ctx.session.scalars(
         select(AuditEvent).where(AuditEvent.tag.in_(FAILED_LOGIN_TAGS)).order_by(AuditEvent.id.desc()).limit(limit)))
 
-
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=UTC)

@@ -98,8 +98,11 @@ def _log(ctx: Context, tag: str, item: CatalogItem, data: dict[str, Any]) -> Non
 
 # -- lookups ----------------------------------------------------------------
 
-def get_item(ctx: Context, code: str) -> CatalogItem:
-    item = ctx.session.scalar(select(CatalogItem).where(CatalogItem.code == code.strip()))
+def get_item(ctx: Context, code: str, for_update: bool = False) -> CatalogItem:
+    """The item with this code; ``for_update`` locks its row (PostgreSQL) so a concurrent writer waits,
+    then sees the new version — SQLite's writers are already serialised by ``BEGIN IMMEDIATE``."""
+    query = select(CatalogItem).where(CatalogItem.code == code.strip())
+    item = ctx.session.scalar(query.with_for_update().execution_options(populate_existing=True) if for_update else query)
     if item is None:
         raise NotFound(f"没有代码为“{code}”的目录条目")
     return item

@@ -1,4 +1,4 @@
-"""Reading lists of catalog items for the back office, within a reader's scope."""
+"""Reading lists of catalog items for the back office and the API, within a reader's scope."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from registry.accounts.permissions import ItemScope
+from registry.accounts.permissions import PUBLIC_STATUSES, ItemScope
 from registry.catalog.models import CatalogItem
 
 PAGE_SIZE = 50
@@ -21,6 +21,13 @@ class ItemFilters:
     class_code: str = ""
     provider_id: int | None = None
     text: str = ""
+    #: ``own``: only the reader's organisations' items, in any status (the back office's list);
+    #: ``visible``: everything the reader may read (published items, plus their own).
+    reach: str = "own"
+
+
+#: Orders a list may be sorted by (a leading ``-`` for descending), and the column each names.
+SORTS = {"updated": CatalogItem.updated_at, "code": CatalogItem.code, "name": CatalogItem.name}
 
 
 @dataclass
@@ -34,8 +41,9 @@ class ItemPage:
 def office_items_query(scope: ItemScope, filters: ItemFilters) -> Select:
     """Items a back-office user works on: all of them, or only their own organisations' (in any status)."""
     query = select(CatalogItem)
+    own = CatalogItem.provider_id.in_(scope.own_provider_ids or {-1})
     if not scope.all_items:
-        query = query.where(CatalogItem.provider_id.in_(scope.own_provider_ids or {-1}))
+        query = query.where(own if filters.reach == "own" else or_(own, CatalogItem.status.in_(PUBLIC_STATUSES)))
     if filters.status:
         query = query.where(CatalogItem.status == filters.status)
     if filters.share_type:
@@ -50,15 +58,23 @@ def office_items_query(scope: ItemScope, filters: ItemFilters) -> Select:
     return query
 
 
-def find_office_items(session: Session, scope: ItemScope, filters: ItemFilters, page: int = 1) -> ItemPage:
-    """One page of items (newest change first) and the total across all pages."""
+def find_office_items(session: Session, scope: ItemScope, filters: ItemFilters, page: int = 1,
+                      per_page: int = PAGE_SIZE, sort: str = "-updated", clamp: bool = True,
+                      with_fields: bool = False) -> ItemPage:
+    """One page of items (newest change first unless ``sort`` says otherwise) and the total.
+
+    ``clamp`` moves a page past the end back to the last one (screens); the API
+    answers such a page with no items instead.
+    """
     query = office_items_query(scope, filters)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages) if clamp else max(1, page)
+    column = SORTS[sort.lstrip("-")]
+    loads = [selectinload(CatalogItem.provider)] + ([selectinload(CatalogItem.fields)] if with_fields else [])
     items = session.scalars(
-        query.options(selectinload(CatalogItem.provider))
-        .order_by(CatalogItem.updated_at.desc(), CatalogItem.id.desc())
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        query.options(*loads)
+        .order_by(column.desc() if sort.startswith("-") else column, CatalogItem.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
     ).all()
     return ItemPage(list(items), total, page, pages)

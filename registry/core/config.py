@@ -36,6 +36,11 @@ class Settings:
     env: str = "development"
     #: ``MULU_SQL_ECHO``: log every SQL statement (debugging only).
     sql_echo: bool = False
+    #: ``MULU_API_RATE_LIMIT``: requests per token, e.g. ``600 per minute`` (Flask-Limiter notation).
+    api_rate_limit: str = "600 per minute"
+    #: ``MULU_RATE_LIMIT_STORAGE``: where the counts live: ``memory://`` per process; a shared store
+    #: (``redis://…``) counts across app servers.
+    rate_limit_storage: str = "memory://"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -62,6 +67,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
         "secret_key": env.get("MULU_SECRET_KEY") or DEV_SECRET_KEY,
         "env": env.get("MULU_ENV") or "development",
         "sql_echo": _flag(env.get("MULU_SQL_ECHO")),
+        "api_rate_limit": env.get("MULU_API_RATE_LIMIT") or "600 per minute",
+        "rate_limit_storage": env.get("MULU_RATE_LIMIT_STORAGE") or "memory://",
     }
     values.update(overrides)
     settings = Settings(**values)  # type: ignore[arg-type]
@@ -84,6 +91,12 @@ def _validate(settings: Settings) -> None:
         )
     if settings.search_backend == "postgres" and settings.is_sqlite:
         raise ConfigError("MULU_SEARCH_BACKEND=postgres 需要 PostgreSQL 数据库（MULU_DATABASE_URL）")
+    try:
+        from limits import parse_many
+
+        parse_many(settings.api_rate_limit)
+    except ValueError:
+        raise ConfigError(f"MULU_API_RATE_LIMIT={settings.api_rate_limit!r} 不是有效的频率限制，例如 600 per minute") from None
     if settings.env not in {"development", "production"}:
         raise ConfigError(f"MULU_ENV 只能是 development 或 production，而不是 {settings.env!r}")
     if settings.env == "production" and settings.secret_key == DEV_SECRET_KEY:

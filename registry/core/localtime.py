@@ -12,8 +12,13 @@ from registry.core.db import utcnow
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 
+def aware(at: datetime) -> datetime:
+    """A stored time with its zone: SQLite hands times back naive, and they are UTC."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
 def local_time(at: datetime) -> datetime:
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(LOCAL_ZONE)
+    return aware(at).astimezone(LOCAL_ZONE)
 
 
 def local_today(now: datetime | None = None) -> date:

@@ -49,7 +49,7 @@ def _reviewable(ctx: Context, query: Select) -> Select:
     return query.where(False)
 
 
-def review_queue(ctx: Context, flt: QueueFilter) -> tuple[list[Request], int]:
+def review_queue(ctx: Context, flt: QueueFilter, per_page: int = PAGE_SIZE) -> tuple[list[Request], int]:
     """The actor's open review steps, most urgent first; with the total for paging."""
     query = select(Request).join(CatalogItem, Request.item_id == CatalogItem.id).where(
         Request.type == "review", Request.state == "open")
@@ -72,7 +72,7 @@ def review_queue(ctx: Context, flt: QueueFilter) -> tuple[list[Request], int]:
     total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = ctx.session.scalars(
         query.options(selectinload(Request.item).selectinload(CatalogItem.provider), selectinload(Request.change))
-        .order_by(Request.due_at, Request.id).limit(PAGE_SIZE).offset(PAGE_SIZE * (max(flt.page, 1) - 1))
+        .order_by(Request.due_at, Request.id).limit(per_page).offset(per_page * (max(flt.page, 1) - 1))
     )
     return list(rows), total
 

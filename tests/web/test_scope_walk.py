@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from client import Browser, token_in
 from factories import entry, make_org_tree
 from live import migrated_runtime, serving
-from registry.accounts.models import User
+from registry.accounts.models import ApiToken, User
 from registry.accounts.operations import create_user
+from registry.accounts.tokens import create_token
 from registry.app import create_app
 from registry.catalog.models import CatalogItem
 from registry.catalog.operations import create_item
@@ -45,8 +46,11 @@ def world(tmp_path, fresh_database_url):
             approve(ctx, submit_item(ctx, published))
             filing = adjust_share_in_emergency(ctx, published, {"share_type": "conditional", "share_condition": "仅限应急",
                                                                 "share_basis": "《突发事件应对法》"}, "演练")
+            victim = create_user(ctx, "victim", "compiler", orgs.other_dept.code, PASSWORD)
+            victims_token, _ = create_token(ctx, victim, "对接公安系统")
             values = {"code": [draft.item.code, submitted.item.code, published.code], "step_id": [step.id],
-                      "filing_id": [filing.id], "sha": ["0" * 64], "user_id": [attacker.id]}
+                      "filing_id": [filing.id], "sha": ["0" * 64], "user_id": [attacker.id],
+                      "token_id": [victims_token.id], "filename": ["swagger-ui.css"]}
         with serving(settings) as base:
             yield runtime, settings, base, values
 
@@ -58,6 +62,7 @@ def _snapshot(runtime) -> tuple:
         requests = session.execute(select(Request.id, Request.state).order_by(Request.id)).all()
         events = session.scalar(select(func.count()).select_from(RequestEvent))
         users = session.execute(select(User.username, User.role, User.is_active, User.password_hash).order_by(User.id)).all()
+        users += session.execute(select(ApiToken.id, ApiToken.revoked_at).order_by(ApiToken.id)).all()
         return items, requests, events, users
 
 
