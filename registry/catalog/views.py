@@ -22,8 +22,14 @@ from registry.catalog.forms import (
     parse_item_form,
     rows_from_entry,
 )
-from registry.catalog.models import CatalogItem, ItemStatus, ShareType
-from registry.catalog.operations import create_item, entry_values, get_item, update_item
+from registry.catalog.models import CatalogItem, ChangeKind, ItemStatus, ShareType
+from registry.catalog.operations import (
+    create_item,
+    entry_values,
+    get_item,
+    pending_changes,
+    update_item,
+)
 from registry.catalog.present import readable
 from registry.catalog.queries import PAGE_SIZE, ItemFilters, find_office_items
 from registry.catalog.schema import FIELD_ELEMENTS, ITEM_ELEMENTS
@@ -129,6 +135,10 @@ class ItemsView(OfficeView):
         orgs = _org_choices(ctx, "item:update")
         if request.method == "GET":
             entry = entry_values(item)
+            proposal = next((c.proposal for c in pending_changes(ctx, item) if c.kind is ChangeKind.UPDATE and c.proposal), None)
+            if proposal:  # refine the change under review rather than start again from the published version
+                entry = {**entry, **proposal}
+                flash(gettext("此条目有待审变更；表单显示的是待审内容，保存后替换该变更并重新送审"), "info")
             form = build_form(ctx.profile, orgs, entry, rows_from_entry(entry), editing=True)
             form.version = item.version
             return self._render_form(form, item)

@@ -114,6 +114,8 @@ def test_a_change_is_shown_side_by_side_and_steps_are_hidden_from_other_departme
         update_item(ctx, item, {"name": "市场主体登记信息（2026版）", "share_type": "conditional",
                                 "share_condition": "仅限行政审批使用", "share_basis": "《市场主体登记管理条例》"})
     step = _step_id(runtime, code)
+    form = signed_in(base, "bianmu").request(f"/admin/items/{code}/edit")[1]
+    assert 'value="市场主体登记信息（2026版）"' in form and "待审变更" in text(form)  # refining the change, not restarting it
     county = signed_in(base, "xianji")
     page = text(county.request(f"/admin/review/{step}")[1])
     assert "变更对比" in page and "市场主体登记信息（2026版）" in page and "有条件共享" in page and "无条件共享" in page
