@@ -161,6 +161,9 @@ def _require_decider(ctx: Context, step: Request) -> None:
     if step.type != "review":
         raise NotFound("不是审核事项")
     require(ctx.actor, LEVEL_PERMISSIONS[step.level], step.organisation)
+    # Two reviewers deciding at once: the second waits for the first, then sees the step closed (PostgreSQL;
+    # SQLite's writers are serialised already).
+    ctx.session.refresh(step, with_for_update=True)
 
 
 def approve(ctx: Context, step: Request, comment: str | None = None) -> Request | None:
