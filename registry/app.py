@@ -75,12 +75,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     from registry.accounts.views import bp as accounts_bp
     from registry.office import bp as office_bp
     from registry.office.admin import init_admin
-    from registry.search.api import bp as search_api_bp
     from registry.web.views import bp as public_bp
 
     from registry.api import init_api
 
-    for blueprint in (public_bp, office_bp, accounts_bp, search_api_bp):
+    for blueprint in (public_bp, office_bp, accounts_bp):
         app.register_blueprint(blueprint)
     init_admin(app)
     init_api(app)

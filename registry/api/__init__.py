@@ -15,6 +15,8 @@ API_MODULES: tuple[str, ...] = (
     "registry.review.api",
     "registry.orgs.api",
     "registry.accounts.api",
+    "registry.imports.api",
+    "registry.search.api",
 )
 
 PREFIX = "/api/v1"

@@ -27,6 +27,7 @@ DOMAIN_VIEWS: tuple[str, ...] = (
     "registry.review.views",
     "registry.accounts.admin_views",
     "registry.audit.views",
+    "registry.accounts.token_views",
 )
 
 

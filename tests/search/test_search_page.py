@@ -89,6 +89,6 @@ def test_the_json_api_answers_like_the_cli(site):
 
 def test_the_json_api_explains_bad_parameters(site):
     status, body = api(site, q="企业", page="第二页")
-    assert status == 400 and body["code"] == "invalid_request" and "page" in body["errors"]
+    assert status == 422 and body["code"] == "validation_error" and [e["field"] for e in body["errors"]] == ["page"]
     status, body = api(site, q="企业", sort="随便")
-    assert status == 400 and "排序方式" in body["message"]
+    assert status == 422 and "排序方式" in body["message"]

@@ -23,6 +23,7 @@ from registry.catalog.models import CatalogItem
 from registry.catalog.operations import create_item
 from registry.core.config import load_settings
 from registry.core.db import unit_of_work
+from registry.imports.models import ImportBatch, ImportOutcome
 from registry.requests.models import Request, RequestEvent
 from registry.review.operations import adjust_share_in_emergency, approve, submit_item
 
@@ -48,9 +49,14 @@ def world(tmp_path, fresh_database_url):
                                                                 "share_basis": "《突发事件应对法》"}, "演练")
             victim = create_user(ctx, "victim", "compiler", orgs.other_dept.code, PASSWORD)
             victims_token, _ = create_token(ctx, victim, "对接公安系统")
+            batch = ImportBatch(actor_id=victim.id, actor_name="victim", organisation_id=orgs.other_dept.id,
+                                filename=f"{SECRET_NAMES[0]}.xlsx", file_hash="0" * 64, layout="national",
+                                outcome=ImportOutcome.COMMITTED, created=1)
+            session.add(batch)
+            session.flush()
             values = {"code": [draft.item.code, submitted.item.code, published.code], "step_id": [step.id],
                       "filing_id": [filing.id], "sha": ["0" * 64], "user_id": [attacker.id],
-                      "token_id": [victims_token.id], "filename": ["swagger-ui.css"]}
+                      "token_id": [victims_token.id], "filename": ["swagger-ui.css"], "batch_id": [batch.id]}
         with serving(settings) as base:
             yield runtime, settings, base, values
 
@@ -62,7 +68,9 @@ def _snapshot(runtime) -> tuple:
         requests = session.execute(select(Request.id, Request.state).order_by(Request.id)).all()
         events = session.scalar(select(func.count()).select_from(RequestEvent))
         users = session.execute(select(User.username, User.role, User.is_active, User.password_hash).order_by(User.id)).all()
-        users += session.execute(select(ApiToken.id, ApiToken.revoked_at).order_by(ApiToken.id)).all()
+        # Others' tokens only: the attacker may create tokens of their own on the API 令牌 screen.
+        users += session.execute(select(ApiToken.id, ApiToken.revoked_at).join(User).where(User.username != "attacker")
+                                 .order_by(ApiToken.id)).all()
         return items, requests, events, users
 
 
