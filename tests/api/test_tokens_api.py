@@ -1,0 +1,135 @@
+"""Who may call the API: personal tokens (from the CLI or the API), their revocation and expiry, rate limits,
+and browser sessions, which must send a CSRF token to write."""
+from __future__ import annotations
+
+import pytest
+from api_client import ApiClient, api_entry, is_error
+from click.testing import CliRunner
+from client import signed_in
+from conftest import PASSWORD, api_office, as_, seed_people
+from sqlalchemy import MetaData, update
+
+from registry.accounts.models import ApiToken, User
+from registry.accounts.operations import create_user
+from registry.accounts.tokens import create_token
+from registry.cli import main
+from registry.core.db import unit_of_work, utcnow
+
+
+def mulu(office, *args: str):
+    settings = office.runtime.settings
+    env = {"MULU_INSTANCE_PATH": str(settings.instance_path), "MULU_DATABASE_URL": settings.database_url,
+           "MULU_PROFILE": settings.profile}
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+def all_stored_text(office) -> str:
+    """Every value of every row of every table, as one text."""
+    metadata = MetaData()
+    metadata.reflect(office.runtime.engine)
+    with office.runtime.engine.connect() as conn:
+        return "\n".join(repr(tuple(row)) for table in metadata.sorted_tables for row in conn.execute(table.select()))
+
+
+def test_a_token_from_the_cli_authenticates_and_is_stored_only_as_a_hash(office):
+    result = mulu(office, "token", "create", "compiler", "--name", "对接数据中台", "--days", "30")
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    assert token.startswith("mulu_")
+    me = ApiClient(office.base, token).get("/me")
+    assert me.status_code == 200, me.text
+    assert me.json()["username"] == "compiler" and me.json()["role"] == "compiler"
+    assert me.json()["organisation"]["code"] == office.seeded["orgs"]["dept"]
+    listed = ApiClient(office.base, token).get("/tokens").json()
+    assert "对接数据中台" in [t["name"] for t in listed] and all("token" not in t for t in listed)
+    assert token[:12] in [t["prefix"] for t in listed]
+    stored = all_stored_text(office)
+    assert token not in stored and token[12:] not in stored
+    assert mulu(office, "token", "create", "nobody").exit_code != 0
+
+
+def test_a_revoked_token_is_refused_at_once(office):
+    client = as_(office, "compiler")
+    created = client.post("/tokens", {"name": "临时脚本"})
+    assert created.status_code == 201, created.text
+    fresh = ApiClient(office.base, created.json()["token"])
+    assert fresh.get("/me").status_code == 200
+    assert fresh.delete(f"/tokens/{created.json()['id']}").status_code == 204
+    body = is_error(fresh.get("/me"), 401)
+    assert body["code"] == "unauthorized"
+    is_error(fresh.get("/items"), 401)  # a bad token is refused, not read as anonymous
+    assert client.get("/me").status_code == 200  # the user's other tokens still work
+
+
+def test_one_user_cannot_revoke_anothers_token(office):
+    victim = as_(office, "other_compiler").post("/tokens", {"name": "别人的令牌"}).json()
+    is_error(as_(office, "compiler").delete(f"/tokens/{victim['id']}"), 404)
+    assert ApiClient(office.base, victim["token"]).get("/me").status_code == 200
+
+
+def test_expired_tokens_and_tokens_of_disabled_users_are_refused(office):
+    client = as_(office, "compiler")
+    expiring = client.post("/tokens", {"name": "即将过期", "days": 1}).json()
+    assert ApiClient(office.base, expiring["token"]).get("/me").status_code == 200
+    with unit_of_work(office.runtime.sessions) as session:
+        session.execute(update(ApiToken).where(ApiToken.id == expiring["id"]).values(expires_at=utcnow().replace(year=2020)))
+    is_error(ApiClient(office.base, expiring["token"]).get("/me"), 401)
+
+    with unit_of_work(office.runtime.sessions) as session:
+        ctx = office.runtime.context(session)
+        leaver = create_user(ctx, "leaver", "compiler", office.seeded["orgs"]["dept"], PASSWORD)
+        token = create_token(ctx, leaver, "离职前创建")[1]
+    assert ApiClient(office.base, token).get("/me").status_code == 200
+    with unit_of_work(office.runtime.sessions) as session:
+        session.execute(update(User).where(User.username == "leaver").values(is_active=False))
+    is_error(ApiClient(office.base, token).get("/me"), 401)
+
+
+@pytest.mark.parametrize("header", ["Bearer mulu_not-a-real-token", "Bearer ", "Basic Y29tcGlsZXI6eA==", "Bearer abc"])
+def test_malformed_or_unknown_credentials_are_401(office, header):
+    response = ApiClient(office.base).get("/me", headers={"Authorization": header})
+    is_error(response, 401)
+
+
+def test_anonymous_me_is_401(office):
+    is_error(ApiClient(office.base).get("/me"), 401)
+    is_error(ApiClient(office.base).get("/tokens"), 401)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: the per-token rate limit never applies. registry/api/auth.py:37 exempts requests "
+                   "while g.api_token is None, but Flask-Limiter's before_request check runs before anything loads "
+                   "current_user (the request_loader that sets g.api_token), so every token call is exempt: no "
+                   "X-RateLimit headers, no 429. Loading current_user before the limiter's check fixes it.")
+def test_a_token_over_its_rate_limit_gets_429_with_retry_headers(tmp_path, fresh_database_url):
+    seed = lambda ctx: seed_people(ctx, ("compiler", "other_compiler"))
+    with api_office(tmp_path / "instance", fresh_database_url, seed, env={"MULU_API_RATE_LIMIT": "5 per minute"}) as office:
+        client = as_(office, "compiler")
+        statuses = [client.get("/me").status_code for _ in range(5)]
+        assert statuses == [200] * 5
+        limited = client.get("/items")
+        body = is_error(limited, 429)
+        assert body["code"] == "rate_limited"
+        assert int(limited.headers["Retry-After"]) > 0
+        assert limited.headers["X-RateLimit-Limit"] == "5" and limited.headers["X-RateLimit-Remaining"] == "0"
+        is_error(client.post("/items", api_entry(office.seeded["orgs"]["dept"])), 429)
+        assert as_(office, "other_compiler").get("/me").status_code == 200  # counted per token
+        assert ApiClient(office.base).get("/items").status_code == 200  # anonymous readers are not counted per token
+
+
+def test_a_browser_session_writes_only_with_its_csrf_token(office):
+    browser = signed_in(office.base, "compiler", PASSWORD)
+    csrf = browser.csrf("/admin/items/new")
+    session = ApiClient(office.base)
+    for cookie in browser.jar:
+        session.http.cookies.set(cookie.name, cookie.value)
+    assert session.get("/me").json()["username"] == "compiler"
+    body = api_entry(office.seeded["orgs"]["dept"], name="会话写入测试")
+    refused = is_error(session.post("/items", body), 400)
+    assert "X-CSRFToken" in refused["message"]
+    is_error(session.post("/items", body, headers={"X-CSRFToken": "forged"}), 400)
+    created = session.post("/items", body, headers={"X-CSRFToken": csrf})
+    assert created.status_code == 201, created.text
+    code, etag = created.json()["item"]["code"], created.headers["ETag"]
+    is_error(session.patch(f"/items/{code}", {"format_description": "无令牌"}, etag=etag), 400)
+    patched = session.patch(f"/items/{code}", {"format_description": "带令牌"}, headers={"If-Match": etag, "X-CSRFToken": csrf})
+    assert patched.status_code == 200, patched.text
