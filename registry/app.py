@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from flask import Flask, g
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.routing import IntegerConverter
 
 from registry.core.config import Settings, load_settings
 from registry.core.context import Context
@@ -16,6 +17,14 @@ from registry.core.db import make_engine, make_session_factory
 from registry.profiles import Profile, load_profile
 
 IDLE_TIMEOUT = timedelta(minutes=30)
+
+
+class RowId(IntegerConverter):
+    """``<int:…>`` in every route: a non-negative id that fits the INTEGER primary keys (PostgreSQL's
+    32 bits), so a larger one is a 404 rather than a database error."""
+
+    def __init__(self, url_map, fixed_digits: int = 0, min: int | None = None, max: int | None = None, signed: bool = False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=2**31 - 1 if max is None else max, signed=signed)
 
 
 @dataclass
@@ -53,6 +62,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     runtime = Runtime(settings)
     app = Flask(__name__, instance_path=str(settings.instance_path), template_folder="web/templates")
+    app.url_map.converters["int"] = RowId  # before any route: ids beyond the columns' range are simply not found
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
@@ -73,11 +83,10 @@ def create_app(settings: Settings | None = None) -> Flask:
             session.close()
 
     from registry.accounts.views import bp as accounts_bp
+    from registry.api import init_api
     from registry.office import bp as office_bp
     from registry.office.admin import init_admin
     from registry.web.views import bp as public_bp
-
-    from registry.api import init_api
 
     for blueprint in (public_bp, office_bp, accounts_bp):
         app.register_blueprint(blueprint)
@@ -148,8 +157,10 @@ def _install_login(app: Flask) -> None:
 
     @app.before_request
     def _refresh_session() -> None:
-        from flask import session
+        from flask import request, session
 
+        if "Authorization" in request.headers:
+            return  # an API client with a token: no session, so no cookie
         session.permanent = True
 
 

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint, abort
 
 from registry.accounts.tokens import create_token, list_tokens, revoke_token
 from registry.api.errors import ErrorSchema
+from registry.api.fields import Timestamp
 from registry.catalog.api import writer_context
 from registry.core.errors import NotFound
 
@@ -27,10 +28,10 @@ class TokenSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     prefix = ma.fields.String(metadata={"description": "令牌开头几位，便于辨认"})
-    created_at = ma.fields.DateTime()
-    expires_at = ma.fields.DateTime(allow_none=True)
-    last_used_at = ma.fields.DateTime(allow_none=True)
-    revoked_at = ma.fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    expires_at = Timestamp(allow_none=True)
+    last_used_at = Timestamp(allow_none=True)
+    revoked_at = Timestamp(allow_none=True)
 
 
 class NewTokenSchema(TokenSchema):

@@ -37,6 +37,9 @@ def init_api(app: Flask):
         OPENAPI_SWAGGER_UI_URL=f"{PREFIX}/swagger-ui/",
     )
     api = MuluApi(app, spec_kwargs={"info": {"description": _DESCRIPTION}})
+    from registry.app import RowId
+
+    api.register_converter(RowId, lambda converter: {"type": "integer", "minimum": 0, "maximum": converter.max})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "description": "个人 API 令牌：mulu_…"})
     api.spec.components.security_scheme("sessionCookie", {"type": "apiKey", "in": "cookie", "name": "session"})
     api.spec.options["security"] = [{"bearerAuth": []}, {"sessionCookie": []}, {}]

@@ -32,16 +32,18 @@ def install_auth(app: Flask) -> None:
             return None
         return _token_user(header[len("Bearer "):].strip())
 
-    limiter = Limiter(key_func=lambda: f"token:{g.api_token.id}", app=app, storage_uri=settings.rate_limit_storage,
+    limiter = Limiter(key_func=lambda: f"token:{_calling_token().id}", app=app, storage_uri=settings.rate_limit_storage,
                       headers_enabled=True, default_limits=[])
     token_limit = limiter.shared_limit(settings.api_rate_limit, scope="api-token",
-                                       exempt_when=lambda: g.get("api_token") is None)
+                                       exempt_when=lambda: _calling_token() is None)
 
     @app.before_request
     def _api_gate():
         if not request.path.startswith(PREFIX + "/") or request.endpoint in (None, "swagger_ui_asset") \
                 or request.endpoint.startswith("api-docs."):
             return None
+        if _has_nul():
+            return error_response(422, "请求中含有空字符（NUL），无法处理")
         bad_token = "Authorization" in request.headers and not current_user.is_authenticated
         if bad_token:
             return error_response(401, "API 令牌无效、已吊销或已过期")
@@ -65,6 +67,22 @@ def install_auth(app: Flask) -> None:
         if request.path.startswith(PREFIX):
             return error_response(429, f"请求过于频繁（{exc.description}），请稍后再试")
         return exc
+
+
+def _has_nul() -> bool:
+    """NUL in the query or a JSON body: PostgreSQL cannot store or compare it, so refuse it up front.
+    (Uploaded files may hold NUL bytes; the importers read those.)"""
+    if b"\x00" in request.query_string or b"%00" in request.query_string:
+        return True
+    body = request.get_data(as_text=True) if request.is_json else ""
+    return "\x00" in body or "\\u0000" in body.lower()
+
+
+def _calling_token():
+    """The token of this call, if it came with one; asking for the user is what loads it (the limiter
+    runs before any view has looked at ``current_user``)."""
+    current_user.is_authenticated  # noqa: B018  (loads the user, and with it g.api_token)
+    return g.get("api_token")
 
 
 def _token_user(token: str):

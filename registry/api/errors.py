@@ -6,7 +6,13 @@ from flask import jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from registry.core.errors import ConflictError, MuluError, NotFound, PermissionDenied, ValidationError
+from registry.core.errors import (
+    ConflictError,
+    MuluError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 
 #: HTTP status → (code, English message) for every error the API returns.
 ERRORS = {

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from registry.api.fields import Timestamp
 from registry.catalog.models import ItemStatus, ShareType
 from registry.catalog.schema import FIELD_ELEMENTS, ITEM_ELEMENTS, ElementSpec
+
 
 def _field(spec: ElementSpec, output: bool) -> ma.fields.Field:
     """One element as a marshmallow field; vocabularies take the profile's values or labels (the service checks)."""
@@ -62,9 +64,9 @@ ItemSchema = _schema("ItemSchema", tuple(s for s in ITEM_ELEMENTS if s.kind != "
     "status": ma.fields.String(metadata={"description": "draft submitted in_review published change_pending retired"}),
     "status_label": ma.fields.String(),
     "version": ma.fields.Integer(metadata={"description": "版本号，即 ETag 中 @ 后的数字"}),
-    "created_at": ma.fields.DateTime(),
-    "updated_at": ma.fields.DateTime(),
-    "published_at": ma.fields.DateTime(allow_none=True),
+    "created_at": Timestamp(),
+    "updated_at": Timestamp(),
+    "published_at": Timestamp(allow_none=True),
     "fields": ma.fields.List(ma.fields.Nested(FieldSchema)),
     "links": ma.fields.Nested(ItemLinksSchema),
 })
@@ -86,8 +88,8 @@ class ChangeSchema(ma.Schema):
     reason = ma.fields.String(allow_none=True)
     requires_authority = ma.fields.Boolean()
     actor = ma.fields.String(allow_none=True)
-    created_at = ma.fields.DateTime()
-    decided_at = ma.fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    decided_at = Timestamp(allow_none=True)
     decision_reason = ma.fields.String(allow_none=True)
 
 

@@ -122,9 +122,7 @@ def create_item(ctx: Context, data: dict[str, Any], reason: str | None = None) -
     entry = _validated(ctx, data)
     provider = entry.item["provider"]
     require(ctx.actor, "item:create", provider)
-    values = dict(entry.item)
-    if values.get("class_code") == "3" and not values.get("subcategory_code") and provider.catalog_code:
-        values["subcategory_code"] = provider.catalog_code  # 部门目录: 细目 is the provider's segment
+    values = _with_default_subcategory(dict(entry.item))
     item = CatalogItem(status=ItemStatus.DRAFT, version=1, created_by_id=ctx.actor.id if ctx.actor else None)
     _assign_code(ctx, item, values)
     _apply_item_values(item, values)
@@ -135,6 +133,15 @@ def create_item(ctx: Context, data: dict[str, Any], reason: str | None = None) -
     change = _record_change(ctx, item, ChangeKind.CREATE, ChangeState.APPLIED, diff, reason, base_version=0)
     _log(ctx, "item:create", item, {"diff": diff})
     return ItemResult(item, diff, change)
+
+
+def _with_default_subcategory(values: dict[str, Any]) -> dict[str, Any]:
+    """部门目录: an empty 细目 is the provider's code segment, on creation and on every later edit alike
+    (so an edit that leaves it out does not re-classify the draft under a new code)."""
+    provider = values.get("provider")
+    if values.get("class_code") == "3" and not values.get("subcategory_code") and provider is not None and provider.catalog_code:
+        values["subcategory_code"] = provider.catalog_code
+    return values
 
 
 def _assign_code(ctx: Context, item: CatalogItem, values: dict[str, Any]) -> None:
@@ -208,6 +215,7 @@ def update_item(ctx: Context, item: CatalogItem, data: dict[str, Any], reason: s
     if item.status is ItemStatus.CHANGE_PENDING:
         _withdraw_pending(ctx, item)  # a new edit supersedes the proposal still waiting
     entry = _validated(ctx, data, published)
+    _with_default_subcategory(entry.item)
     require(ctx.actor, "item:update", entry.item["provider"])
     _check_code_elements(item, entry.item)
     diff = diff_entries(published, published["fields"], entry.item, entry.fields)

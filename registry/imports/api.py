@@ -25,6 +25,7 @@ from importers.sources import ImportFileError
 from registry.accounts.models import Role
 from registry.accounts.permissions import item_scope
 from registry.api.errors import ErrorSchema, error_response
+from registry.api.fields import Timestamp
 from registry.api.paging import PageArgs, page_body, page_of
 from registry.catalog.api import writer_context
 from registry.core.context import Context
@@ -102,7 +103,7 @@ class ImportResultSchema(ma.Schema):
 
 class BatchSchema(ma.Schema):
     id = ma.fields.Integer()
-    created_at = ma.fields.DateTime()
+    created_at = Timestamp()
     actor = ma.fields.String(metadata={"description": "操作人登录名"})
     organisation = ma.fields.Dict(allow_none=True, metadata={"description": "限定的机构 {code, name}"})
     filename = ma.fields.String()

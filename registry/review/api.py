@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from registry.api.errors import ErrorSchema
+from registry.api.fields import Timestamp
 from registry.api.paging import PageArgs, page_body, page_of
 from registry.catalog.api import reader_context, visible_item, writer_context
 from registry.core.errors import NotFound
@@ -26,7 +27,7 @@ class EventSchema(ma.Schema):
     target = ma.fields.String(allow_none=True, metadata={"description": "意见针对的元素键，或“信息项:名称”"})
     text = ma.fields.String(allow_none=True)
     actor = ma.fields.String(allow_none=True)
-    at = ma.fields.DateTime()
+    at = Timestamp()
 
 
 class StepSchema(ma.Schema):
@@ -42,8 +43,8 @@ class StepSchema(ma.Schema):
     due_at = ma.fields.Date(allow_none=True)
     due_status = ma.fields.String(allow_none=True, metadata={"description": "overdue due_soon on_time"})
     decision_reason = ma.fields.String(allow_none=True)
-    created_at = ma.fields.DateTime()
-    closed_at = ma.fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    closed_at = Timestamp(allow_none=True)
     events = ma.fields.List(ma.fields.Nested(EventSchema))
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from api_client import ApiClient, api_entry, is_error
-from conftest import as_, item_row, publish
+from api_office import as_, item_row, publish
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -86,9 +85,6 @@ def test_put_replaces_the_whole_entry_and_the_same_body_twice_changes_nothing(of
     assert again.headers["ETag"] == first.headers["ETag"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: PUT clears subcategory_code, which create_item defaulted from the provider's "
-                   "catalog_code (registry/catalog/operations.py:126), so PUT of the very body that was POSTed re-codes "
-                   "the draft (3074110101/000001 → 307411/000001) and the URL the client holds answers 404")
 def test_put_of_the_body_that_created_a_draft_keeps_its_code(office):
     client = as_(office, "compiler")
     body = api_entry(dept(office), name="重放创建内容测试")

@@ -8,7 +8,7 @@ import pytest
 import requests
 import schemathesis
 from api_client import api_entry
-from conftest import api_office, as_, is_postgres, seed_people
+from api_office import api_office, as_, seed_people
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -21,18 +21,6 @@ from schemathesis.checks import (
 EXAMPLES_PER_OPERATION = 12
 
 HUGE_ID = 36123510427029171747280803583754240  # what schemathesis sends for an unbounded integer path parameter
-
-#: Operations that fail for a reported bug, each pinned by a strict xfail below; the fuzzing ignores only these.
-KNOWN_BUGS = {
-    **{op: "an integer id beyond the database column's range is a 500" for op in (
-        "GET /api/v1/reviews/{step_id}", "POST /api/v1/reviews/{step_id}/approve", "POST /api/v1/reviews/{step_id}/return",
-        "POST /api/v1/reviews/{step_id}/comments", "DELETE /api/v1/tokens/{token_id}", "GET /api/v1/imports/{batch_id}")},
-}
-if is_postgres():
-    KNOWN_BUGS["GET /api/v1/items"] = "a NUL character in q or provider is a 500 on PostgreSQL"
-else:
-    KNOWN_BUGS["GET /api/v1/tokens"] = "SQLite datetimes are sent without an offset, not RFC 3339 date-time"
-
 
 @pytest.fixture(scope="module")
 def fuzzed_office(tmp_path_factory, module_database_url):
@@ -73,25 +61,17 @@ def _conformance_failures(office, mode: GenerationMode, checks: list) -> dict[st
 def test_every_operation_answers_valid_requests_as_documented(fuzzed_office):
     failures = _conformance_failures(fuzzed_office, GenerationMode.POSITIVE,
                                      [not_a_server_error, response_schema_conformance, status_code_conformance])
-    unexpected = {op: text for op, text in failures.items() if op not in KNOWN_BUGS}
-    assert not unexpected, "\n\n".join(f"{op}\n{text}" for op, text in unexpected.items())
+    assert not failures, "\n\n".join(f"{op}\n{text}" for op, text in failures.items())
 
 
 def test_no_invalid_request_is_a_server_error(fuzzed_office):
     failures = _conformance_failures(fuzzed_office, GenerationMode.NEGATIVE, [not_a_server_error, response_schema_conformance])
-    unexpected = {op: text for op, text in failures.items() if op not in KNOWN_BUGS}
-    assert not unexpected, "\n\n".join(f"{op}\n{text}" for op, text in unexpected.items())
-
-
-ID_BUG = ("BUG: an integer id beyond the column's range reaches the database, a 500 instead of 404: OverflowError on "
-          "SQLite past 64 bits, NumericValueOutOfRange on PostgreSQL past 2**31-1 (INTEGER ids). Flask's <int:…> converter "
-          "accepts any size; seen in registry/review/api.py (/reviews/<int:step_id>…), registry/accounts/api.py "
-          "(/tokens/<int:token_id>) and the imports API (/imports/<int:batch_id>)")
+    assert not failures, "\n\n".join(f"{op}\n{text}" for op, text in failures.items())
 
 
 @pytest.mark.parametrize("number", [
-    pytest.param(HUGE_ID, marks=pytest.mark.xfail(strict=True, reason=ID_BUG), id="beyond-64-bits"),
-    pytest.param(2**40, marks=pytest.mark.xfail(is_postgres(), strict=True, reason=ID_BUG), id="beyond-32-bits"),
+    pytest.param(HUGE_ID, id="beyond-64-bits"),
+    pytest.param(2**40, id="beyond-32-bits"),
 ])
 @pytest.mark.parametrize("method,path", [("GET", "/reviews/{id}"), ("POST", "/reviews/{id}/approve"),
                                          ("DELETE", "/tokens/{id}"), ("GET", "/imports/{id}")])
@@ -100,18 +80,12 @@ def test_an_id_too_large_for_the_database_is_not_found(fuzzed_office, method, pa
     assert response.status_code == 404, response.text
 
 
-@pytest.mark.xfail(is_postgres(), strict=True, reason="BUG (PostgreSQL): a NUL character in the q or provider filter of "
-                   "GET /api/v1/items reaches PostgreSQL, which refuses NUL in text: a 500 instead of 200 or 422 "
-                   "(registry/catalog/api.py Items.get; ItemListArgs in registry/catalog/api_schemas.py lets it through)")
 @pytest.mark.parametrize("name", ["q", "provider"])
 def test_a_nul_character_in_a_list_filter_is_not_a_server_error(fuzzed_office, name):
     response = as_(fuzzed_office, "compiler").get("/items", params={name: "企业\x00信息"})
     assert response.status_code in (200, 422), response.text
 
 
-@pytest.mark.xfail(not is_postgres(), strict=True, reason="BUG (SQLite): timestamps read back from SQLite are naive, so the "
-                   "API sends e.g. \"2026-11-21T15:41:05.474701\" with no offset, which is not an OpenAPI date-time; only "
-                   "a row still in the session (the create response) has +00:00. Seen in GET /tokens and GET /items.")
 def test_every_timestamp_carries_its_offset(fuzzed_office):
     client = as_(fuzzed_office, "compiler")
     created = client.post("/items", api_entry(fuzzed_office.seeded["orgs"]["dept"], name="时间戳测试"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from api_client import ApiClient, api_entry, is_error
+from api_office import PASSWORD, api_office, as_, seed_people
 from click.testing import CliRunner
 from client import signed_in
-from conftest import PASSWORD, api_office, as_, seed_people
 from sqlalchemy import MetaData, update
 
 from registry.accounts.models import ApiToken, User
@@ -96,10 +96,6 @@ def test_anonymous_me_is_401(office):
     is_error(ApiClient(office.base).get("/tokens"), 401)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the per-token rate limit never applies. registry/api/auth.py:37 exempts requests "
-                   "while g.api_token is None, but Flask-Limiter's before_request check runs before anything loads "
-                   "current_user (the request_loader that sets g.api_token), so every token call is exempt: no "
-                   "X-RateLimit headers, no 429. Loading current_user before the limiter's check fixes it.")
 def test_a_token_over_its_rate_limit_gets_429_with_retry_headers(tmp_path, fresh_database_url):
     seed = lambda ctx: seed_people(ctx, ("compiler", "other_compiler"))
     with api_office(tmp_path / "instance", fresh_database_url, seed, env={"MULU_API_RATE_LIMIT": "5 per minute"}) as office:
