@@ -6,26 +6,23 @@ PostgreSQL URL (``.ci/run`` starts a server and does) to run the same suite ther
 """
 from __future__ import annotations
 
-import os
-
 import pytest
+from databases import (
+    TEST_DATABASE_URL,
+    drop_postgres_database,
+    is_postgres,
+    new_postgres_database,
+)
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from databases import drop_postgres_database, new_postgres_database
 import registry.review.operations  # noqa: F401  (subscribes the review workflow, as the Runtime does)
 from registry.core.calendar import seed_calendar
 from registry.core.context import Context
 from registry.core.db import make_engine
 from registry.core.migrate import upgrade
 from registry.profiles import load_profile
-
-TEST_DATABASE_URL = os.environ.get("MULU_TEST_DATABASE_URL", "")
-
-
-def is_postgres() -> bool:
-    return TEST_DATABASE_URL.startswith("postgresql")
 
 
 def _reset_postgres(url: str) -> None:

@@ -7,10 +7,15 @@ import uuid
 import warnings
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 TEST_DATABASE_URL = os.environ.get("MULU_TEST_DATABASE_URL", "")
+
+
+def is_postgres() -> bool:
+    """Whether the suite runs on PostgreSQL (``.ci/with-postgres`` sets the URL) rather than SQLite."""
+    return TEST_DATABASE_URL.startswith("postgresql")
 
 
 def new_postgres_database(prefix: str = "mulu_fresh") -> str:

@@ -51,12 +51,12 @@ def get(url: str) -> tuple[int, str]:
 
 
 @contextmanager
-def seeded_office(instance: Path, database_url: str, seed: Callable[[Context], Any], profile: str = "national") -> Iterator[tuple[Runtime, str, Any]]:
-    """A fresh instance under ``profile``, seeded by ``seed(ctx)`` as the system and committed, then served.
-
-    Yields the runtime, the base URL and what ``seed`` returned.
+def seeded_office(instance: Path, database_url: str, seed: Callable[[Context], Any], profile: str = "national",
+                  env: dict[str, str] | None = None) -> Iterator[tuple[Runtime, str, Any]]:
+    """A fresh instance under ``profile`` (and ``env``'s other ``MULU_*`` settings), seeded by ``seed(ctx)``
+    as the system and committed, then served. Yields the runtime, the base URL and what ``seed`` returned.
     """
-    settings = load_settings({"MULU_PROFILE": profile}, instance_path=instance, database_url=database_url)
+    settings = load_settings({"MULU_PROFILE": profile, **(env or {})}, instance_path=instance, database_url=database_url)
     with migrated_runtime(settings) as runtime:
         with unit_of_work(runtime.sessions) as session:
             seeded = seed(runtime.context(session))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from api_client import ApiClient, api_entry, is_error
-from conftest import ROLES, as_
+from api_office import ROLES, as_
 from factories import entry, uscc
 from sqlalchemy import func, select
 

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from api_client import api_entry, is_error
-from conftest import as_, item_row
+from api_office import as_, item_row
 
 WRITERS = 8
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from api_client import api_entry, is_error
-from conftest import as_, item_row
+from api_office import as_, item_row
 
 
 def queue(office, who: str, code: str) -> list[dict]:

@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from corpus import BACKENDS, Corpus, build_corpus
+from databases import drop_postgres_database, is_postgres, new_postgres_database
 from sqlalchemy.orm import Session
 
-from databases import drop_postgres_database, new_postgres_database
-from corpus import BACKENDS, Corpus, build_corpus, is_postgres
 from registry.app import Runtime
 from registry.core.config import load_settings
 from registry.core.migrate import upgrade
 from registry.search import SearchRequest, search
-
 
 
 @dataclass

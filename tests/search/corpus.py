@@ -1,21 +1,15 @@
 """The search test catalog: items chosen so each relevance rule has a case that shows it."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
+from databases import is_postgres
 from factories import entry, make_org_tree
+
 from registry.accounts.models import User
 from registry.accounts.operations import create_user
 from registry.catalog import operations as ops
 from registry.core.db import unit_of_work
-
-TEST_DATABASE_URL = os.environ.get("MULU_TEST_DATABASE_URL", "")
-
-
-def is_postgres() -> bool:
-    return TEST_DATABASE_URL.startswith("postgresql")
-
 
 #: Every backend is tested where it can run: PostgreSQL's only when the suite runs on PostgreSQL.
 BACKENDS = ["whoosh", "postgres"] if is_postgres() else ["whoosh"]
