@@ -1,8 +1,9 @@
 """What reviewers and the authority look at: the queue, an entry's timeline, the dashboard figures."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -170,30 +171,45 @@ class Dashboard:
 
 
 def dashboard(ctx: Context) -> Dashboard:
-    """Figures over the items the actor may see (the authority sees the whole city)."""
+    """Figures over the items the actor may see (the authority sees the whole city).
+
+    One grouped scan of the catalog feeds every chart and the per-organisation
+    table; at provincial scale a scan per chart would be the page's whole cost.
+    """
     scope = item_scope(ctx.session, ctx.actor)
-    items = select(CatalogItem.id)
+    columns = (CatalogItem.provider_id, CatalogItem.status, CatalogItem.share_type, CatalogItem.class_code)
+    groups = select(*columns, func.count()).group_by(*columns)
+    steps = select(Request).where(Request.type == "review", Request.state == "open")
     if not scope.all_items:
-        items = items.where(CatalogItem.provider_id.in_(scope.own_provider_ids))
-    in_scope = CatalogItem.id.in_(items)
-
-    def grouped(column) -> list[tuple[Any, int]]:
-        return [(k, n) for k, n in ctx.session.execute(select(column, func.count()).where(in_scope).group_by(column).order_by(column))]
-
-    by_class_labels = {node.code: node.label for node in ctx.profile.classification}
-    share_vocab = ctx.profile.vocab("share_type")
+        mine = CatalogItem.provider_id.in_(scope.own_provider_ids or {-1})
+        groups = groups.where(mine)
+        steps = steps.where(Request.organisation_id.in_(scope.own_provider_ids or {-1}))
+    by_status: Counter = Counter()
+    by_share: Counter = Counter()
+    by_class: Counter = Counter()
+    per_org: dict[int, dict[str, Any]] = {}
+    for provider_id, status, share_type, class_code, n in ctx.session.execute(groups):
+        by_status[status] += n
+        by_share[share_type] += n
+        by_class[class_code] += n
+        row = per_org.setdefault(provider_id, {"total": 0, "overdue": 0})
+        row[status.value] = row.get(status.value, 0) + n
+        row["total"] += n
     today, soon = local_today(), due_soon_limit(ctx)
-    steps = select(Request).where(Request.type == "review", Request.state == "open", Request.item_id.in_(items))
-    per_org = _per_org(ctx, in_scope, steps, today)
+    overdue = steps.where(Request.due_at < today).subquery()
+    for org_id, n in ctx.session.execute(select(overdue.c.organisation_id, func.count()).group_by(overdue.c.organisation_id)):
+        per_org.setdefault(org_id, {"total": 0, "overdue": 0})["overdue"] = n
     recent: list[AuditEvent] = []
     if ctx.actor is None or ctx.actor.role is Role.AUTHORITY_ADMIN:
         recent = list(ctx.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(15)))
-    count = lambda q: ctx.session.scalar(select(func.count()).select_from(q.subquery())) or 0
+    count = lambda q: ctx.session.scalar(select(func.count()).select_from(q.subquery())) or 0  # noqa: E731
+    class_labels = {node.code: node.label for node in ctx.profile.classification}
+    share_vocab = ctx.profile.vocab("share_type")
     return Dashboard(
-        by_status=[(s.label, n) for s, n in grouped(CatalogItem.status)],
-        by_share=[(share_vocab.label(s.value), n) for s, n in grouped(CatalogItem.share_type)],
-        by_class=[(by_class_labels.get(c, c), n) for c, n in grouped(CatalogItem.class_code)],
-        per_org=per_org,
+        by_status=[(s.label, by_status[s]) for s in ItemStatus if by_status[s]],
+        by_share=[(share_vocab.label(s.value), n) for s, n in sorted(by_share.items(), key=lambda kv: kv[0].value)],
+        by_class=[(class_labels.get(c, c), n) for c, n in sorted(by_class.items())],
+        per_org=_named(ctx, per_org),
         overdue=count(steps.where(Request.due_at < today)),
         due_soon=count(steps.where(Request.due_at >= today, Request.due_at <= soon)),
         open_steps=count(steps),
@@ -201,19 +217,10 @@ def dashboard(ctx: Context) -> Dashboard:
     )
 
 
-def _per_org(ctx: Context, in_scope, steps: Select, today: date) -> list[dict[str, Any]]:
-    rows: dict[int, dict[str, Any]] = {}
-    for org_id, status, n in ctx.session.execute(
-        select(CatalogItem.provider_id, CatalogItem.status, func.count()).where(in_scope).group_by(CatalogItem.provider_id, CatalogItem.status)
-    ):
-        row = rows.setdefault(org_id, {"total": 0, "overdue": 0})
-        row[status.value] = n
-        row["total"] += n
-    overdue = steps.where(Request.due_at < today).subquery()
-    for org_id, n in ctx.session.execute(select(overdue.c.organisation_id, func.count()).group_by(overdue.c.organisation_id)):
-        rows.setdefault(org_id, {"total": 0, "overdue": 0})["overdue"] = n
-    names = dict(ctx.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(rows))).all()) if rows else {}
-    return sorted(({"org": names.get(k, k), **v} for k, v in rows.items()), key=lambda r: (-r["overdue"], -r["total"]))
+def _named(ctx: Context, per_org: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per-organisation rows with names, the most overdue and the largest first."""
+    names = dict(ctx.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(per_org))).all()) if per_org else {}
+    return sorted(({"org": names.get(k, k), **v} for k, v in per_org.items()), key=lambda r: (-r["overdue"], -r["total"]))
 
 
 def returned_to_me(ctx: Context, limit: int = 20) -> list[Request]:
