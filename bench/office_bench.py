@@ -1,4 +1,4 @@
-"""Time the back office's main screens on a provincial-scale demo catalog, over real HTTP.
+"""Time the back office's main screens and the REST API on a provincial-scale demo catalog, over real HTTP.
 
     .venv/bin/python bench/office_bench.py [--items 100000] [--repeat 30] [--instance DIR]
 
@@ -105,6 +105,10 @@ def main() -> None:
         ("item list, authority", admin, "/admin/items/"),
         ("item page, compiler", compiler, urllib.parse.quote(item)),
         ("item edit form, compiler", compiler, urllib.parse.quote(item) + "/edit"),
+        ("API: item list, authority", admin, "/api/v1/items?per_page=50"),
+        ("API: item list, filtered", admin, "/api/v1/items?status=published&class_code=3&per_page=50"),
+        ("API: one item, compiler", compiler, "/api/v1/items/" + item.removeprefix("/admin/items/")),
+        ("API: review queue, authority", admin, "/api/v1/reviews"),
     ]
     baseline = None
     print(f"{'screen':<36}{'p50 ms':>9}{'p95 ms':>9}{'× bare':>9}")

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from registry.catalog.bulk import bulk_create_items
 from registry.core.context import Context
+from registry.core.db import refresh_statistics
 from registry.core.errors import ConflictError
 from registry.demo import vocab
 from registry.demo.generator import generate_entries, org_tree, published_count
@@ -68,6 +69,7 @@ def load_demo(ctx: Context, items: int, seed: int, progress: Callable[[int], Non
                              progress=(lambda done: progress(published + done)) if progress else None)
     users = _demo_users(ctx, orgs)
     _demo_reviews(ctx)
+    refresh_statistics(ctx.session)
     return DemoStats(organisations=len(orgs), items=first.items + rest.items, fields=first.fields + rest.fields, users=users)
 
 

@@ -26,6 +26,7 @@ from registry.catalog import operations as catalog_ops
 from registry.catalog.bulk import create_validated_items
 from registry.catalog.validation import OrgResolver
 from registry.core.context import Context
+from registry.core.db import BULK_STATISTICS_THRESHOLD, refresh_statistics
 from registry.core.errors import FieldError, ValidationError
 from registry.imports.models import ImportBatch, ImportOutcome
 from registry.imports.planner import PlannedEntry, Planner
@@ -158,6 +159,8 @@ def commit_import(ctx: Context, plan: ImportPlan, partial: bool = False,
     ctx.session.flush()
     record_event(ctx, "import:commit" if writable else "import:reject", "import", batch.id,
                  {"file": plan.filename, "hash": plan.file_hash, "created": created, "updated": updated, "rejected": batch.rejected})
+    if created + updated >= BULK_STATISTICS_THRESHOLD:
+        refresh_statistics(ctx.session)
     return batch
 
 
