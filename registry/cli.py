@@ -309,8 +309,10 @@ def serve(rt: Runtime, host: str, port: int) -> None:
 
 
 # Domain command groups live beside their domains.
+from exports.cli import export  # noqa: E402
 from registry.catalog.cli import catalog  # noqa: E402
 from registry.search.cli import search  # noqa: E402
 
 main.add_command(catalog)
 main.add_command(search)
+main.add_command(export)

@@ -17,6 +17,7 @@ API_MODULES: tuple[str, ...] = (
     "registry.accounts.api",
     "registry.imports.api",
     "registry.search.api",
+    "exports.api",
 )
 
 PREFIX = "/api/v1"
