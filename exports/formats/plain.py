@@ -17,6 +17,7 @@ from registry.catalog.diff import jsonable
 from registry.catalog.present import readable
 from registry.catalog.schema import FIELD_ELEMENTS, ITEM_ELEMENTS
 from registry.core.cells import neutralise
+from registry.core.i18n import N_
 
 
 def _csv_writer(out: BinaryIO):
@@ -80,9 +81,9 @@ def _write_json(job: ExportJob, out: BinaryIO) -> ExportResult:
     return result
 
 
-register(ExportFormat("items-csv", "条目清单（CSV）", ".csv", "text/csv", _write_items_csv,
-                      "每个条目一行，元素用中文名称和词表名称"))
-register(ExportFormat("fields-csv", "信息项清单（CSV）", ".csv", "text/csv", _write_fields_csv,
-                      "每个信息项一行，带所属条目的代码和名称"))
-register(ExportFormat("catalog-json", "目录（JSON）", ".json", "application/json", _write_json,
-                      "条目及其信息项的数组，取规范值，供程序读取"))
+register(ExportFormat("items-csv", N_("条目清单（CSV）"), ".csv", "text/csv", _write_items_csv,
+                      N_("每个条目一行，元素用中文名称和词表名称")))
+register(ExportFormat("fields-csv", N_("信息项清单（CSV）"), ".csv", "text/csv", _write_fields_csv,
+                      N_("每个信息项一行，带所属条目的代码和名称")))
+register(ExportFormat("catalog-json", N_("目录（JSON）"), ".json", "application/json", _write_json,
+                      N_("条目及其信息项的数组，取规范值，供程序读取")))

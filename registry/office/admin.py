@@ -24,6 +24,7 @@ from registry.core.errors import MuluError
 DOMAIN_VIEWS: tuple[str, ...] = (
     "registry.catalog.views",
     "registry.imports.views",
+    "exports.views",
     "registry.review.views",
     "registry.accounts.admin_views",
     "registry.audit.views",

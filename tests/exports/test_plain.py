@@ -109,3 +109,14 @@ def test_download_over_http_needs_a_reader_for_internal_formats(served):
     assert "市场监管草稿" not in response.content.decode("utf-8-sig")  # published by default
     listed = requests.get(f"{base}/api/v1/exports", timeout=10).json()
     assert {"items-csv", "fields-csv", "catalog-json"} <= {f["name"] for f in listed}
+
+
+def test_the_export_screen_offers_every_format_to_catalog_users_only(served):
+    from client import signed_in
+
+    runtime, base, seeded = served
+    with unit_of_work(runtime.sessions) as session:
+        create_user(runtime.context(session), "shenji", "audit_admin", seeded["orgs"].city.code, PASSWORD)
+    status, page = signed_in(base, "bianmu", PASSWORD).request("/admin/exports/")
+    assert status == 200 and all(f'data-format="{name}"' in page for name in ("items-csv", "fields-csv", "catalog-json"))
+    assert signed_in(base, "shenji", PASSWORD).request("/admin/exports/")[0] == 403
