@@ -92,6 +92,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(blueprint)
     init_admin(app)
     init_api(app)
+    from registry.ckan import register as register_ckan
+
+    register_ckan(app)
     return app
 
 

@@ -56,7 +56,9 @@ def world(tmp_path, fresh_database_url):
             session.flush()
             values = {"code": [draft.item.code, submitted.item.code, published.code], "step_id": [step.id],
                       "filing_id": [filing.id], "sha": ["0" * 64], "user_id": [attacker.id],
-                      "token_id": [victims_token.id], "filename": ["swagger-ui.css"], "batch_id": [batch.id]}
+                      "token_id": [victims_token.id], "filename": ["swagger-ui.css"],
+                      "logic_function": ["package_search", "package_show", "package_list", "organization_list"],
+                      "name": ["items-csv", "catalog-json"], "batch_id": [batch.id]}
         with serving(settings) as base:
             yield runtime, settings, base, values
 
