@@ -26,6 +26,9 @@ CHUNK = 2000
 _ITEM_COLUMNS = ("id", "code", "status", "version", "provider_id", "provider_unit_id", "published_at", "updated_at",
                  "data_updated_at", *ITEM_COLUMNS)
 _FIELD_COLUMNS = ("item_id", "id", "position", *(s.key for s in FIELD_ELEMENTS))
+_FIELD_KEYS = _FIELD_COLUMNS[1:]
+#: The field columns stored as enums (the rest come back as plain values already).
+_FIELD_ENUMS = ("share_type", "open_type", "identifier_kind")
 
 
 @dataclass
@@ -98,9 +101,14 @@ def entries(job: ExportJob) -> Iterator[Entry]:
         if not rows:
             return
         by_item: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in rows}
-        for field in session.execute(select(*field_columns).where(fields_table.c.item_id.in_(by_item))
-                                     .order_by(fields_table.c.item_id, fields_table.c.position)).mappings():
-            by_item[field["item_id"]].append({k: _plain(field[k]) for k in _FIELD_COLUMNS if k != "item_id"})
+        # 2M fields at provincial scale: plain tuples zipped into dicts, and only the enum columns converted.
+        for row in session.execute(select(*field_columns).where(fields_table.c.item_id.in_(by_item))
+                                   .order_by(fields_table.c.item_id, fields_table.c.position)):
+            field = dict(zip(_FIELD_KEYS, row[1:]))
+            for key in _FIELD_ENUMS:
+                if field[key] is not None:
+                    field[key] = field[key].value
+            by_item[row[0]].append(field)
         for row in rows:
             values = {key: _plain(row[key]) for key in ITEM_COLUMNS}
             values["provider"] = orgs[row["provider_id"]]

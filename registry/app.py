@@ -82,13 +82,14 @@ def create_app(settings: Settings | None = None) -> Flask:
         if session is not None:
             session.close()
 
+    from exports.web import bp as catalog_rdf_bp
     from registry.accounts.views import bp as accounts_bp
     from registry.api import init_api
     from registry.office import bp as office_bp
     from registry.office.admin import init_admin
     from registry.web.views import bp as public_bp
 
-    for blueprint in (public_bp, office_bp, accounts_bp):
+    for blueprint in (public_bp, office_bp, accounts_bp, catalog_rdf_bp):
         app.register_blueprint(blueprint)
     init_admin(app)
     init_api(app)

@@ -36,6 +36,9 @@ class Settings:
     env: str = "development"
     #: ``MULU_SQL_ECHO``: log every SQL statement (debugging only).
     sql_echo: bool = False
+    #: ``MULU_PUBLIC_URL``: the address the public reaches Mulu at; names the catalog's IRIs (DCAT) when an
+    #: export runs outside a web request (the CLI). Inside a request the request's own address is used.
+    public_url: str = "http://localhost/"
     #: ``MULU_API_RATE_LIMIT``: requests per token, e.g. ``600 per minute`` (Flask-Limiter notation).
     api_rate_limit: str = "600 per minute"
     #: ``MULU_RATE_LIMIT_STORAGE``: where the counts live: ``memory://`` per process; a shared store
@@ -67,6 +70,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
         "secret_key": env.get("MULU_SECRET_KEY") or DEV_SECRET_KEY,
         "env": env.get("MULU_ENV") or "development",
         "sql_echo": _flag(env.get("MULU_SQL_ECHO")),
+        "public_url": env.get("MULU_PUBLIC_URL") or "http://localhost/",
         "api_rate_limit": env.get("MULU_API_RATE_LIMIT") or "600 per minute",
         "rate_limit_storage": env.get("MULU_RATE_LIMIT_STORAGE") or "memory://",
     }
