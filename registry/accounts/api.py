@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -70,9 +71,12 @@ class Tokens(MethodView):
     @blp.arguments(TokenInSchema)
     @blp.response(201, NewTokenSchema)
     @blp.alt_response(401, schema=ErrorSchema)
+    @blp.alt_response(403, schema=ErrorSchema, description="以 API 令牌调用（令牌不能创建令牌）")
     def post(self, data: dict[str, Any]):
-        """创建令牌：响应中的 token 只出现这一次。"""
+        """创建令牌：响应中的 token 只出现这一次。只能在浏览器会话中创建——令牌不能再生成令牌。"""
         ctx = writer_context()
+        if g.get("api_token") is not None:  # a stolen token must not be able to mint tokens that outlive its revocation
+            abort(403, message="API 令牌不能用来创建新令牌，请在管理后台“API 令牌”中创建")
         row, token = create_token(ctx, ctx.actor, data["name"], data.get("days"))
         ctx.session.commit()
         return {**_token_body(row), "token": token}

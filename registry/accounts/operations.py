@@ -132,16 +132,17 @@ def update_user(ctx: Context, user: User, *, display_name: str | None = None, ro
 
 
 def reset_password(ctx: Context, user: User, new_password: str) -> None:
-    """Set a new password (under the policy) and lift any lockout; the password itself is never logged."""
+    """Set a new password (under the policy); the password itself is never logged.
+
+    A lockout stays: lifting it is the security administrator's (三员分立), see :func:`unlock_user`.
+    """
     require(ctx.actor, "user:manage")
     problem = password_problem(new_password or "")
     if problem:
         raise ValidationError(FieldError("password", problem, "新口令"))
-    was_locked = user.locked_until is not None
     user.password_hash = hash_password(new_password)
-    user.failed_logins, user.locked_until = 0, None
     ctx.session.flush()
-    record_event(ctx, "user:reset_password", "user", user.username, {"unlocked": was_locked})
+    record_event(ctx, "user:reset_password", "user", user.username, {"locked": is_locked(user)})
 
 
 def unlock_user(ctx: Context, user: User) -> None:

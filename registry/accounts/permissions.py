@@ -142,10 +142,8 @@ def item_scope(session: Session, actor: User | None, public: bool = False) -> It
     if actor.role is Role.COMPILER:
         return ItemScope(own_provider_ids=frozenset(subtree_ids(session, actor.organisation.department.id)))
     if actor.role is Role.COUNTY_REVIEWER:
-        county = actor.organisation
-        while county.level is not OrgLevel.COUNTY and county.parent is not None:
-            county = county.parent
-        return ItemScope(own_provider_ids=frozenset(subtree_ids(session, county.id)))
+        county = county_of(actor.organisation)  # a county reviewer placed outside any county sees no drafts
+        return ItemScope(own_provider_ids=frozenset(subtree_ids(session, county.id))) if county else PUBLIC_SCOPE
     return PUBLIC_SCOPE  # the separated administrators do no catalog work
 
 

@@ -59,8 +59,10 @@ def page_body(items: list[Any], total: int, page: int, per_page: int) -> dict[st
     }
 
 
-def etag_of(code: str, version: int) -> str:
-    return f'"{code}@{version}"'
+def etag_of(code: str, version: int, pending: int | None = None) -> str:
+    """``"<code>@<version>"``, plus ``+<change id>`` while a change is under review: proposing or
+    refining a change does not bump the version, but it must still change the tag."""
+    return f'"{code}@{version}+{pending}"' if pending else f'"{code}@{version}"'
 
 
 def check_if_match(current: str) -> None:

@@ -28,6 +28,7 @@ TAG_LABELS = {
     "item:publish": N_("发布条目"),
     "item:submit": N_("提交审核"),
     "item:withdraw": N_("撤回提交"),
+    "item:withdraw_change": N_("撤回变更"),
     "item:return": N_("退回条目"),
     "item:emergency_share": N_("应急调整共享属性"),
     "item:emergency_share_end": N_("结束应急调整"),

@@ -21,7 +21,7 @@ from registry.catalog.api_schemas import (
     ReasonSchema,
     WriteResultSchema,
 )
-from registry.catalog.models import CatalogItem
+from registry.catalog.models import CatalogItem, ChangeState, ItemStatus
 from registry.catalog.operations import ItemResult, create_item, entry_values, get_item, retire_item, update_item
 from registry.catalog.queries import ItemFilters, find_office_items
 from registry.catalog.schema import ITEM_ELEMENTS
@@ -91,8 +91,14 @@ def item_body(item: CatalogItem) -> dict[str, Any]:
     return body
 
 
+def item_etag(item: CatalogItem) -> str:
+    pending = max((c.id for c in item.changes if c.state is ChangeState.PENDING), default=None) \
+        if item.status is ItemStatus.CHANGE_PENDING else None
+    return etag_of(item.code, item.version, pending)
+
+
 def _with_etag(item: CatalogItem) -> None:
-    g.response_headers = {"ETag": etag_of(item.code, item.version)}
+    g.response_headers = {"ETag": item_etag(item)}
 
 
 @blp.after_request
@@ -170,7 +176,7 @@ class Item(MethodView):
 def _update(code: str, data: dict[str, Any]) -> dict[str, Any]:
     ctx = writer_context()
     item = visible_item(ctx, code, public=False, for_update=True)
-    check_if_match(etag_of(item.code, item.version))
+    check_if_match(item_etag(item))
     data.pop("code", None)
     reason = data.pop("reason", None)
     return _written(ctx, update_item(ctx, item, data, reason=reason, expected_version=item.version))
@@ -208,5 +214,5 @@ def retire(data: dict[str, Any], code: str):
     """注销条目：草稿立即注销；已发布条目形成待审注销。须带 If-Match。"""
     ctx = writer_context()
     item = visible_item(ctx, code, public=False, for_update=True)
-    check_if_match(etag_of(item.code, item.version))
+    check_if_match(item_etag(item))
     return _written(ctx, retire_item(ctx, item, data["reason"]))

@@ -32,7 +32,7 @@ from registry.catalog.schema import FIELD_ELEMENTS, ITEM_COLUMNS
 from registry.catalog.validation import CleanEntry, OrgResolver, validate_entry
 from registry.core.context import Context
 from registry.core.db import utcnow
-from registry.core.signals import change_proposed, note_item_changed
+from registry.core.signals import change_proposed, change_withdrawn, note_item_changed
 from registry.core.errors import ConflictError, FieldError, NotFound, ValidationError
 
 #: Elements that make up the resource code; they cannot change once an entry left draft.
@@ -212,13 +212,22 @@ def update_item(ctx: Context, item: CatalogItem, data: dict[str, Any], reason: s
         raise ConflictError(f"“{item.status.label}”状态的条目不能修改")
     require(ctx.actor, "item:update", item.provider)
     published = entry_values(item)
-    if item.status is ItemStatus.CHANGE_PENDING:
-        _withdraw_pending(ctx, item)  # a new edit supersedes the proposal still waiting
-    entry = _validated(ctx, data, published)
+    base, proposal = editable_values(ctx, item)
+    entry = _validated(ctx, data, base)
     _with_default_subcategory(entry.item)
     require(ctx.actor, "item:update", entry.item["provider"])
     _check_code_elements(item, entry.item)
+    if proposal is not None:
+        proposed = _validated(ctx, {}, base)
+        if not diff_entries(proposed.item, proposed.fields, entry.item, entry.fields):
+            return ItemResult(item, {})
     diff = diff_entries(published, published["fields"], entry.item, entry.fields)
+    if item.status is ItemStatus.CHANGE_PENDING:
+        _withdraw_pending(ctx, item)  # the new edit supersedes the proposal still waiting
+        if not diff:  # edited back to the published version: the change is simply withdrawn
+            _log(ctx, "item:withdraw_change", item, {"reason": reason})
+            change_withdrawn.send(ctx, item=item)
+            return ItemResult(item, {})
     if not diff:
         return ItemResult(item, {})
     if item.status in PROPOSAL_STATES:
@@ -226,6 +235,17 @@ def update_item(ctx: Context, item: CatalogItem, data: dict[str, Any], reason: s
     change = _apply_entry(ctx, item, entry, diff, ChangeKind.UPDATE, reason)
     _log(ctx, "item:update", item, {"diff": diff, "version": item.version})
     return ItemResult(item, diff, change)
+
+
+def editable_values(ctx: Context, item: CatalogItem) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """What an edit starts from, and the pending proposal if there is one.
+
+    An edit while a change is under review refines that change: it starts from
+    the proposal, so a partial edit keeps the rest of what was proposed.
+    """
+    published = entry_values(item)
+    proposal = next((c.proposal for c in pending_changes(ctx, item) if c.kind is ChangeKind.UPDATE and c.proposal), None)
+    return (published if proposal is None else {**published, **proposal}), proposal
 
 
 def _check_code_elements(item: CatalogItem, values: dict[str, Any]) -> None:
@@ -319,6 +339,9 @@ def approve_change(ctx: Context, change: ItemChange, comment: str | None = None)
         raise ConflictError(f"该变更已处理（{change.state.label}）")
     item = change.item
     require(ctx.actor, "change:decide_authority" if change.requires_authority else "change:approve", item.provider)
+    if change.base_version != item.version:  # e.g. an emergency share change was applied meanwhile
+        raise ConflictError(f"条目在此变更提出后已被修改（版本 {change.base_version} → {item.version}），"
+                            "批准会覆盖其后的修改；请退回，由编目人员在当前版本上重新提出变更")
     change.state, change.decided_at, change.decision_reason = ChangeState.APPLIED, utcnow(), comment
     change.decided_by_id = ctx.actor.id if ctx.actor else None
     if change.kind is ChangeKind.RETIRE:

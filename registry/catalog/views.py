@@ -22,12 +22,12 @@ from registry.catalog.forms import (
     parse_item_form,
     rows_from_entry,
 )
-from registry.catalog.models import CatalogItem, ChangeKind, ItemStatus, ShareType
+from registry.catalog.models import CatalogItem, ItemStatus, ShareType
 from registry.catalog.operations import (
     create_item,
+    editable_values,
     entry_values,
     get_item,
-    pending_changes,
     update_item,
 )
 from registry.catalog.present import readable
@@ -134,10 +134,8 @@ class ItemsView(OfficeView):
             abort(403)
         orgs = _org_choices(ctx, "item:update")
         if request.method == "GET":
-            entry = entry_values(item)
-            proposal = next((c.proposal for c in pending_changes(ctx, item) if c.kind is ChangeKind.UPDATE and c.proposal), None)
+            entry, proposal = editable_values(ctx, item)
             if proposal:  # refine the change under review rather than start again from the published version
-                entry = {**entry, **proposal}
                 flash(gettext("此条目有待审变更；表单显示的是待审内容，保存后替换该变更并重新送审"), "info")
             form = build_form(ctx.profile, orgs, entry, rows_from_entry(entry), editing=True)
             form.version = item.version

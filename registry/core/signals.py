@@ -26,6 +26,10 @@ items_committed = signals.signal("items-committed")
 #: step and the change commit or roll back together.
 change_proposed = signals.signal("change-proposed")
 
+#: Sent inside the transaction with ``ctx`` and ``item`` when a pending change is withdrawn without a
+#: new one taking its place; the review workflow cancels the change's open step.
+change_withdrawn = signals.signal("change-withdrawn")
+
 _PENDING_KEY = "mulu.changed_item_codes"
 
 

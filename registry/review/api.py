@@ -16,7 +16,7 @@ from registry.requests.engine import REQUEST_TYPES, due_status
 from registry.requests.models import Request
 from registry.review import operations as review
 from registry.review.levels import LEVEL_LABELS
-from registry.review.queries import QueueFilter, review_queue
+from registry.review.queries import QueueFilter, item_steps, review_queue, visible_step
 
 blp = Blueprint("review_api", __name__, url_prefix="/api/v1", description="审核：送审、撤回、逐级审核通过或退回、审核意见")
 
@@ -91,16 +91,13 @@ def step_body(ctx, step: Request) -> dict[str, Any]:
     }
 
 
-def _step(ctx, step_id: int, public: bool = False) -> Request:
+def _step(ctx, step_id: int) -> Request:
     """A review step the caller may see (its deciders, or readers of the entry's unpublished state)."""
     try:
         step = review.get_request(ctx, step_id)
     except NotFound:
         abort(404, message=f"没有编号为 {step_id} 的审核事项")
-    from registry.accounts.permissions import item_scope
-
-    scope = item_scope(ctx.session, ctx.actor, public=public)
-    if step.item is None or not (review.may_decide(ctx, step) or scope.all_items or step.item.provider_id in scope.own_provider_ids):
+    if not visible_step(ctx, step):
         abort(404, message=f"没有编号为 {step_id} 的审核事项")
     return step
 
@@ -121,9 +118,7 @@ def item_review(code: str):
     ctx, public = reader_context()
     if public:
         abort(401)
-    item = visible_item(ctx, code, public=False)
-    steps = ctx.session.query(Request).filter(Request.item_id == item.id, Request.type == "review").order_by(Request.id)
-    return [step_body(ctx, s) for s in steps]
+    return [step_body(ctx, s) for s in item_steps(ctx, visible_item(ctx, code, public=False))]
 
 
 @blp.route("/items/<path:code>/submit", methods=["POST"])

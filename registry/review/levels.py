@@ -21,8 +21,8 @@ def review_levels(profile: Profile, provider: Organisation, change: ItemChange |
     levels = [level for level in profile.review_levels if level in LEVEL_LABELS]
     if "county" in levels and county_of(provider) is None:
         levels.remove("county")
-    if not levels:
-        levels = ["city"]
+    if "city" not in levels:  # only the city level publishes (``item:publish``); a chain always reaches it
+        levels.append("city")
     if change is not None and change.requires_authority and levels[-1] != "authority":
         levels.append("authority")
     return levels

@@ -25,7 +25,7 @@ from registry.catalog.operations import (
 from registry.core.context import Context
 from registry.core.errors import ConflictError, MuluError, NotFound, PermissionDenied
 from registry.core.i18n import N_, translate
-from registry.core.signals import change_proposed, note_item_changed
+from registry.core.signals import change_proposed, change_withdrawn, note_item_changed
 from registry.requests.engine import (
     Action,
     RequestType,
@@ -114,6 +114,7 @@ def get_request(ctx: Context, request_id: int, type_name: str = "review") -> Req
 
 def submit_item(ctx: Context, item: CatalogItem, note: str | None = None) -> Request:
     """Submit a draft for review: opens the first level's step, due in the profile's working days."""
+    ctx.session.refresh(item, with_for_update=True)  # two submits, or a submit racing an edit, serialise
     if item.status is not ItemStatus.DRAFT:
         raise ConflictError(f"只有草稿可以提交审核（当前为“{item.status.label}”）")
     require(ctx.actor, "item:submit", item.provider)
@@ -130,6 +131,7 @@ def submit_item(ctx: Context, item: CatalogItem, note: str | None = None) -> Req
 
 def withdraw_submission(ctx: Context, item: CatalogItem) -> None:
     """Take a submitted entry back to draft before a reviewer decided (撤回)."""
+    ctx.session.refresh(item, with_for_update=True)  # a withdrawal racing an approval: one waits for the other
     if item.status not in (ItemStatus.SUBMITTED, ItemStatus.IN_REVIEW):
         raise ConflictError(f"“{item.status.label}”状态的条目没有可撤回的提交")
     require(ctx.actor, "item:submit", item.provider)
@@ -151,6 +153,12 @@ def _review_proposed_change(ctx: Context, change: ItemChange) -> None:
     _open_step(ctx, item, levels[0], _round(ctx, item), change)
 
 
+@change_withdrawn.connect
+def _cancel_withdrawn_change(ctx: Context, item: CatalogItem) -> None:
+    for step in open_steps(ctx, item):
+        transition(ctx, step, "cancel", "变更已撤回")
+
+
 # -- the reviewer's side ------------------------------------------------------------
 
 def may_decide(ctx: Context, step: Request) -> bool:
@@ -163,6 +171,8 @@ def _require_decider(ctx: Context, step: Request) -> None:
     require(ctx.actor, LEVEL_PERMISSIONS[step.level], step.organisation)
     # Two reviewers deciding at once: the second waits for the first, then sees the step closed (PostgreSQL;
     # SQLite's writers are serialised already).
+    if step.item is not None:
+        ctx.session.refresh(step.item, with_for_update=True)
     ctx.session.refresh(step, with_for_update=True)
 
 
@@ -217,8 +227,8 @@ def decide_many(ctx: Context, step_ids: list[int], action: str, reason: str | No
     outcome = BulkOutcome([], [])
     for step_id in dict.fromkeys(step_ids):
         step = ctx.session.get(Request, step_id)
-        if step is None or step.type != "review":
-            outcome.failed.append((step_id, "没有这个审核事项"))
+        if step is None or step.type != "review" or not may_decide(ctx, step):
+            outcome.failed.append((step_id, "没有这个审核事项，或不由您审核"))  # by id: the title could name another's draft
             continue
         try:
             with ctx.session.begin_nested():
@@ -246,7 +256,11 @@ def adjust_share_in_emergency(ctx: Context, item: CatalogItem, values: dict[str,
 
 
 def end_emergency(ctx: Context, item: CatalogItem, reason: str | None = None) -> None:
+    """Restore the attributes in force before, and tell the authority on the filing still open."""
     end_emergency_share(ctx, item, reason)
+    for filing in ctx.session.scalars(select(Request).where(Request.type == "emergency_filing", Request.item_id == item.id,
+                                                            Request.state == "open")):
+        add_comment(ctx, filing, "应急调整已结束，共享属性已恢复" + (f"：{reason.strip()}" if reason and reason.strip() else ""))
 
 
 def acknowledge_filing(ctx: Context, filing: Request, comment: str | None = None) -> Request:

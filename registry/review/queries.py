@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from registry.accounts.models import Role, User
@@ -21,6 +21,8 @@ from registry.requests.engine import due_soon_limit
 from registry.requests.models import Request
 
 PAGE_SIZE = 50
+#: Audit tags the authority's dashboard shows as recent activity.
+CATALOG_TAG_PREFIXES = ("item", "change", "review", "import", "export", "emergency_filing")
 
 
 @dataclass
@@ -48,6 +50,21 @@ def _reviewable(ctx: Context, query: Select) -> Select:
     if actor.role is Role.AUTHORITY_ADMIN:
         return query.where(Request.level.in_(("city", "authority")))
     return query.where(False)
+
+
+def visible_step(ctx: Context, step: Request) -> bool:
+    """Who may read a review step (its comments, reasons, reviewers): those who decide it, and those who
+    may see the entry's unpublished state — not every reader of the published entry."""
+    from registry.review.operations import may_decide
+
+    scope = item_scope(ctx.session, ctx.actor)
+    return step.item is not None and (may_decide(ctx, step) or scope.all_items or step.item.provider_id in scope.own_provider_ids)
+
+
+def item_steps(ctx: Context, item: CatalogItem) -> list[Request]:
+    """The entry's review steps the actor may read, oldest first."""
+    steps = ctx.session.scalars(select(Request).where(Request.item_id == item.id, Request.type == "review").order_by(Request.id))
+    return [s for s in steps if visible_step(ctx, s)]
 
 
 def review_queue(ctx: Context, flt: QueueFilter, per_page: int = PAGE_SIZE) -> tuple[list[Request], int]:
@@ -201,7 +218,9 @@ def dashboard(ctx: Context) -> Dashboard:
         per_org.setdefault(org_id, {"total": 0, "overdue": 0})["overdue"] = n
     recent: list[AuditEvent] = []
     if ctx.actor is None or ctx.actor.role is Role.AUTHORITY_ADMIN:
-        recent = list(ctx.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(15)))
+        # Catalog work only: sign-ins, accounts and the audit log itself are the audit administrator's (三员分立).
+        catalog_work = or_(*(AuditEvent.tag.like(f"{prefix}:%") for prefix in CATALOG_TAG_PREFIXES))
+        recent = list(ctx.session.scalars(select(AuditEvent).where(catalog_work).order_by(AuditEvent.id.desc()).limit(15)))
     count = lambda q: ctx.session.scalar(select(func.count()).select_from(q.subquery())) or 0  # noqa: E731
     class_labels = {node.code: node.label for node in ctx.profile.classification}
     share_vocab = ctx.profile.vocab("share_type")

@@ -37,6 +37,7 @@ from registry.review.queries import (
     queue_counts,
     review_queue,
     step_comments,
+    visible_step,
 )
 
 REVIEWER_ROLES = (Role.COUNTY_REVIEWER, Role.CITY_REVIEWER, Role.AUTHORITY_ADMIN)
@@ -96,10 +97,7 @@ class ReviewView(OfficeView):
     def _step(self, ctx, step_id: int) -> Request:
         """A review step the user may see: its deciders, and whoever may see the entry's unpublished state."""
         step = ctx.session.get(Request, step_id)
-        if step is None or step.type != "review" or step.item is None:
-            abort(404)
-        scope = item_scope(ctx.session, ctx.actor)
-        if not (review.may_decide(ctx, step) or scope.all_items or step.item.provider_id in scope.own_provider_ids):
+        if step is None or step.type != "review" or not visible_step(ctx, step):
             abort(404)  # not 403: a step's existence is itself not for everyone
         return step
 
@@ -204,7 +202,13 @@ def review_panel(item: CatalogItem) -> dict:
     """What the item page shows of the review: the open step, why it was returned, what the user may do."""
     ctx = request_context()
     step = review.current_step(ctx, item)
+    if step is not None and not visible_step(ctx, step):
+        step = None
     returned = last_return(ctx, item) if item.status is ItemStatus.DRAFT else None
+    # The history's reviewers and comments are for those who may see the entry's unpublished
+    # state, not for every reader of a published entry.
+    scope = item_scope(ctx.session, ctx.actor)
+    insider = scope.all_items or item.provider_id in scope.own_provider_ids or step is not None
     return {
         "step": step,
         "due": due_status(ctx, step) if step else None,
@@ -218,7 +222,8 @@ def review_panel(item: CatalogItem) -> dict:
         "may_emergency": ctx.profile.workflow.get("emergency_share_change", False)
         and item.status in (ItemStatus.PUBLISHED, ItemStatus.CHANGE_PENDING) and can(ctx.actor, "item:emergency_share", item.provider),
         "share_types": ctx.profile.vocab("share_type").terms,
-        "timeline": item_timeline(ctx, item),
+        "insider": insider,
+        "timeline": item_timeline(ctx, item) if insider else [],
     }
 
 

@@ -48,13 +48,27 @@ def test_a_token_from_the_cli_authenticates_and_is_stored_only_as_a_hash(office)
     assert mulu(office, "token", "create", "nobody").exit_code != 0
 
 
+def mint(office, username: str, name: str, days: int | None = None) -> dict:
+    """A new token for ``username``, as the back office would make it: ``{"id", "token"}``."""
+    from sqlalchemy import select
+
+    with unit_of_work(office.runtime.sessions) as session:
+        user = session.scalar(select(User).where(User.username == username))
+        row, token = create_token(office.runtime.context(session, actor=user), user, name, days)
+        return {"id": row.id, "token": token}
+
+
+def test_a_token_cannot_mint_tokens(office):
+    body = is_error(as_(office, "compiler").post("/tokens", {"name": "由令牌创建"}), 403)
+    assert "不能用来创建新令牌" in body["message"]
+
+
 def test_a_revoked_token_is_refused_at_once(office):
     client = as_(office, "compiler")
-    created = client.post("/tokens", {"name": "临时脚本"})
-    assert created.status_code == 201, created.text
-    fresh = ApiClient(office.base, created.json()["token"])
+    created = mint(office, "compiler", "临时脚本")
+    fresh = ApiClient(office.base, created["token"])
     assert fresh.get("/me").status_code == 200
-    assert fresh.delete(f"/tokens/{created.json()['id']}").status_code == 204
+    assert fresh.delete(f"/tokens/{created['id']}").status_code == 204
     body = is_error(fresh.get("/me"), 401)
     assert body["code"] == "unauthorized"
     is_error(fresh.get("/items"), 401)  # a bad token is refused, not read as anonymous
@@ -62,14 +76,13 @@ def test_a_revoked_token_is_refused_at_once(office):
 
 
 def test_one_user_cannot_revoke_anothers_token(office):
-    victim = as_(office, "other_compiler").post("/tokens", {"name": "别人的令牌"}).json()
+    victim = mint(office, "other_compiler", "别人的令牌")
     is_error(as_(office, "compiler").delete(f"/tokens/{victim['id']}"), 404)
     assert ApiClient(office.base, victim["token"]).get("/me").status_code == 200
 
 
 def test_expired_tokens_and_tokens_of_disabled_users_are_refused(office):
-    client = as_(office, "compiler")
-    expiring = client.post("/tokens", {"name": "即将过期", "days": 1}).json()
+    expiring = mint(office, "compiler", "即将过期", days=1)
     assert ApiClient(office.base, expiring["token"]).get("/me").status_code == 200
     with unit_of_work(office.runtime.sessions) as session:
         session.execute(update(ApiToken).where(ApiToken.id == expiring["id"]).values(expires_at=utcnow().replace(year=2020)))
