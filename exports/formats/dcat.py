@@ -30,6 +30,7 @@ from sqlalchemy import select
 
 from exports.base import PUBLISHED, ExportFormat, ExportJob, ExportResult, register
 from exports.source import Entry, entries
+from registry.core.i18n import N_
 from registry.orgs.models import Organisation, OrgLevel
 
 #: Items per graph: enough for the serialiser to group well, small enough to keep memory flat.
@@ -318,7 +319,7 @@ def _write_jsonld(job: ExportJob, out: BinaryIO) -> ExportResult:
     return result
 
 
-register(ExportFormat("dcat-ttl", "DCAT-AP 目录（Turtle）", ".ttl", "text/turtle", _write_turtle,
-                      "已发布目录的 DCAT-AP 3 描述：每个条目一个数据集，访问权限表明开放类型", public=True))
-register(ExportFormat("dcat-jsonld", "DCAT-AP 目录（JSON-LD）", ".jsonld", "application/ld+json", _write_jsonld,
-                      "已发布目录的 DCAT-AP 3 描述（JSON-LD）", public=True))
+register(ExportFormat("dcat-ttl", N_("DCAT-AP 目录（Turtle）"), ".ttl", "text/turtle", _write_turtle,
+                      N_("已发布目录的 DCAT-AP 3 描述：每个条目一个数据集，访问权限表明开放类型"), public=True))
+register(ExportFormat("dcat-jsonld", N_("DCAT-AP 目录（JSON-LD）"), ".jsonld", "application/ld+json", _write_jsonld,
+                      N_("已发布目录的 DCAT-AP 3 描述（JSON-LD）"), public=True))

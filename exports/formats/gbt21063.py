@@ -21,6 +21,7 @@ from typing import Any, BinaryIO
 from exports.base import ExportFormat, ExportJob, ExportResult, register
 from exports.source import Entry, entries
 from registry.catalog.validation import vocabulary
+from registry.core.i18n import N_
 from registry.profiles import Profile
 
 NAMESPACE = "urn:mulu:export:gbt21063:1"
@@ -227,6 +228,5 @@ def _write(job: ExportJob, out: BinaryIO) -> ExportResult:
     return result
 
 
-register(ExportFormat("gbt21063-xml", "核心元数据（GB/T 21063.3 式 XML）", ".xml", "application/xml", _write,
-                      "每个条目一个 resource 元素，含 1272 号指南的 13 项核心元数据与信息项；"
-                      "结构见 exports/schemas/gbt21063.xsd"))
+register(ExportFormat("gbt21063-xml", N_("核心元数据（GB/T 21063.3 式 XML）"), ".xml", "application/xml", _write,
+                      N_("每个条目一个 resource 元素，含 1272 号指南的 13 项核心元数据与信息项；结构见 exports/schemas/gbt21063.xsd")))

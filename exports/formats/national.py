@@ -36,6 +36,7 @@ from registry.catalog.schema import (
 )
 from registry.catalog.validation import vocabulary
 from registry.core.cells import FORMULA_STARTS
+from registry.core.i18n import N_
 from registry.orgs.models import Organisation
 from registry.profiles import Profile
 
@@ -297,6 +298,6 @@ def _write_rows(job: ExportJob, sheet: NationalSheet, cols: list[Column], format
     return result
 
 
-register(ExportFormat("national-xlsx", "国家目录填报表（Excel）", ".xlsx",
+register(ExportFormat("national-xlsx", N_("国家目录填报表（Excel）"), ".xlsx",
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", write_national,
-                      "1272号指南填报模板：每个信息项一行，资源各列纵向合并；可原样导入"))
+                      N_("1272号指南填报模板：每个信息项一行，资源各列纵向合并；可原样导入")))

@@ -19,6 +19,7 @@ from exports.base import PUBLISHED, ExportFormat, ExportJob, ExportResult, regis
 from exports.source import Entry, entries
 from registry.catalog.validation import vocabulary
 from registry.core.cells import neutralise
+from registry.core.i18n import N_
 from registry.core.localtime import format_local
 from registry.profiles import Profile
 
@@ -148,8 +149,8 @@ def _write_json(job: ExportJob, out: BinaryIO) -> ExportResult:
     return result
 
 
-register(ExportFormat("open-catalog-xlsx", "开放目录（Excel）", ".xlsx",
+register(ExportFormat("open-catalog-xlsx", N_("开放目录（Excel）"), ".xlsx",
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _write_xlsx,
-                      "向社会开放的已发布条目及其可开放的数据项，字段同开放平台", public=True))
-register(ExportFormat("open-catalog-json", "开放目录（JSON）", ".json", "application/json", _write_json,
-                      "向社会开放的已发布条目及其可开放的数据项，取规范值并附名称", public=True))
+                      N_("向社会开放的已发布条目及其可开放的数据项，字段同开放平台"), public=True))
+register(ExportFormat("open-catalog-json", N_("开放目录（JSON）"), ".json", "application/json", _write_json,
+                      N_("向社会开放的已发布条目及其可开放的数据项，取规范值并附名称"), public=True))

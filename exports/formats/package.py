@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 
 from exports.base import FORMATS, ExportFormat, ExportJob, ExportResult, register
+from registry.core.i18n import N_
 from registry.core.localtime import LOCAL_ZONE
 from registry.orgs.models import Organisation
 
@@ -140,5 +141,5 @@ def _manifest(job: ExportJob, generated: datetime, files: list[dict[str, Any]], 
     return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-register(ExportFormat("report-package", "上报数据包（ZIP）", ".zip", "application/zip", write_package,
-                      "国家目录填报表、GB/T 21063 XML、清单（manifest.json）和 SHA256SUMS 校验文件"))
+register(ExportFormat("report-package", N_("上报数据包（ZIP）"), ".zip", "application/zip", write_package,
+                      N_("国家目录填报表、GB/T 21063 XML、清单（manifest.json）和 SHA256SUMS 校验文件")))
