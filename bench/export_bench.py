@@ -25,25 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from demo_instance import load_demo_instance  # noqa: E402
+
 SAMPLE_ITEMS = 2000  # items read for the baseline's rows, cycled to the export's row count
-
-
-def _load(instance: Path, items: int) -> None:
-    from registry.app import Runtime
-    from registry.core import migrate
-    from registry.core.calendar import seed_calendar
-    from registry.core.config import load_settings
-    from registry.core.db import unit_of_work
-    from registry.demo.loader import load_demo
-
-    runtime = Runtime(load_settings())
-    migrate.upgrade(runtime.engine)
-    started = time.perf_counter()
-    with unit_of_work(runtime.sessions) as session:
-        seed_calendar(session)
-        load_demo(runtime.context(session), items, seed=1)
-    print(f"demo catalog of {items:,} items loaded in {time.perf_counter() - started:.0f} s ({instance})", flush=True)
-    runtime.engine.dispose()
 
 
 def _peak_mb() -> float:
@@ -155,7 +139,7 @@ def main() -> None:
     os.environ.pop("MULU_DATABASE_URL", None)
     os.environ.setdefault("MULU_PROFILE", "national")
     if args.instance is None:
-        _load(instance, args.items)
+        load_demo_instance(instance, args.items)
 
     from exports.service import load_formats
 

@@ -25,23 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def _load(instance: Path, items: int) -> None:
-    from registry.app import Runtime
-    from registry.core import migrate
-    from registry.core.calendar import seed_calendar
-    from registry.core.config import load_settings
-    from registry.core.db import unit_of_work
-    from registry.demo.loader import load_demo
-
-    runtime = Runtime(load_settings())
-    migrate.upgrade(runtime.engine)
-    started = time.perf_counter()
-    with unit_of_work(runtime.sessions) as session:
-        seed_calendar(session)
-        load_demo(runtime.context(session), items, seed=1)
-    print(f"demo catalog of {items:,} items loaded and indexed in {time.perf_counter() - started:.0f} s ({instance})")
-    runtime.engine.dispose()
+from demo_instance import load_demo_instance  # noqa: E402
 
 
 class Client:
@@ -80,7 +64,7 @@ def main() -> None:
     os.environ.pop("MULU_DATABASE_URL", None)
     os.environ.setdefault("MULU_PROFILE", "national")
     if args.instance is None:
-        _load(instance, args.items)
+        load_demo_instance(instance, args.items)
 
     from werkzeug.serving import make_server
 
