@@ -222,14 +222,14 @@ def update_item(ctx: Context, item: CatalogItem, data: dict[str, Any], reason: s
         if not diff_entries(proposed.item, proposed.fields, entry.item, entry.fields):
             return ItemResult(item, {})
     diff = diff_entries(published, published["fields"], entry.item, entry.fields)
+    if not diff and proposal is None:
+        return ItemResult(item, {})  # nothing changes (a pending retirement stays pending)
     if item.status is ItemStatus.CHANGE_PENDING:
         _withdraw_pending(ctx, item)  # the new edit supersedes the proposal still waiting
         if not diff:  # edited back to the published version: the change is simply withdrawn
             _log(ctx, "item:withdraw_change", item, {"reason": reason})
             change_withdrawn.send(ctx, item=item)
             return ItemResult(item, {})
-    if not diff:
-        return ItemResult(item, {})
     if item.status in PROPOSAL_STATES:
         return _propose_change(ctx, item, entry, diff, reason)
     change = _apply_entry(ctx, item, entry, diff, ChangeKind.UPDATE, reason)

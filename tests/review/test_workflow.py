@@ -195,3 +195,25 @@ def test_the_queue_filters_by_due_date_and_share_type(people, ctx):
     step.due_at = local_today() - timedelta(days=3)
     assert review_queue(reviewer, QueueFilter(due="overdue"))[0] == [step]
     assert review_queue(people.as_(ctx, "county_reviewer"), QueueFilter())[1] == 0  # national: no county level
+
+
+def test_edits_refine_a_change_under_review_and_never_drop_it_by_accident(people, ctx):
+    item = _publish(people, ctx, _draft(people, ctx))
+    compiler = people.as_(ctx, "county_compiler")
+    update_item(compiler, item, {"name": "新名称", "summary": item.summary + "补充说明。"})
+    first = current_step(ctx, item)
+    assert update_item(compiler, item, {"name": "新名称"}).diff == {}  # the same again: nothing withdrawn
+    assert first.state == "open"
+    refined = update_item(compiler, item, {"related_business": "企业开办"})  # a partial edit keeps the rest
+    assert refined.change.proposal["name"] == "新名称" and refined.change.proposal["related_business"] == "企业开办"
+    assert first.state == "cancelled" and current_step(ctx, item).change is refined.change
+    published = {k: getattr(item, k) for k in ("name", "summary", "related_business")}
+    reverted = update_item(compiler, item, published)  # back to the published version: the change is withdrawn
+    assert reverted.diff == {} and item.status is ItemStatus.PUBLISHED and not open_steps(ctx, item)
+
+
+def test_an_unchanged_save_leaves_a_pending_retirement_alone(people, ctx):
+    item = _publish(people, ctx, _draft(people, ctx))
+    retire_item(people.as_(ctx, "county_compiler"), item, "职能调整")
+    assert update_item(people.as_(ctx, "county_compiler"), item, {"name": item.name}).diff == {}
+    assert item.status is ItemStatus.CHANGE_PENDING and current_step(ctx, item).change.kind.value == "retire"
