@@ -34,9 +34,10 @@ class Runtime:
     settings: Settings
 
     def __post_init__(self) -> None:
-        import registry.review.operations  # noqa: F401  (reviews pending changes: subscribes on import)
+        from registry.requests import load_processes
         from registry.search import install
 
+        load_processes()  # request types register and workflows subscribe on import
         install(self)  # side effects subscribe once per process, for the web and the CLI alike
 
     @cached_property

@@ -8,5 +8,8 @@ from registry.imports.models import ImportBatch  # noqa: F401
 from registry.orgs.models import Organisation  # noqa: F401
 from registry.requests.models import Request, RequestEvent  # noqa: F401
 from registry.search.models import SearchDocument  # noqa: F401
+from registry.sharing import models as sharing_models  # noqa: F401
+from registry.sourcing import models as sourcing_models  # noqa: F401
+from registry.notifications import models as notification_models  # noqa: F401
 
 metadata = Base.metadata

@@ -17,12 +17,14 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-import registry.review.operations  # noqa: F401  (subscribes the review workflow, as the Runtime does)
 from registry.core.calendar import seed_calendar
 from registry.core.context import Context
 from registry.core.db import make_engine
 from registry.core.migrate import upgrade
 from registry.profiles import load_profile
+from registry.requests import load_processes
+
+load_processes()  # declares the request types and subscribes the workflows, as the Runtime does
 
 
 def _reset_postgres(url: str) -> None:

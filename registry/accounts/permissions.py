@@ -103,6 +103,12 @@ _REFUSALS = {
 }
 
 
+def declare(action: str, predicate: Predicate, refusal: str) -> None:
+    """Let a domain add its own actions (``share:decide`` …) beside the catalog's, with the Chinese refusal."""
+    PERMISSIONS[action] = predicate
+    _REFUSALS[action] = refusal
+
+
 def can(actor: User | None, action: str, org: Organisation | None = None) -> bool:
     return PERMISSIONS[action](actor, org)
 

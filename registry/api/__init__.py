@@ -18,6 +18,13 @@ API_MODULES: tuple[str, ...] = (
     "registry.imports.api",
     "registry.search.api",
     "exports.api",
+    "registry.lists.api",
+    "registry.sharing.api",
+    "registry.feedback.api",
+    "registry.monitoring.api",
+    "registry.sourcing.api",
+    "registry.assessment.api",
+    "registry.notifications.api",
 )
 
 PREFIX = "/api/v1"

@@ -30,11 +30,20 @@ change_proposed = signals.signal("change-proposed")
 #: new one taking its place; the review workflow cancels the change's open step.
 change_withdrawn = signals.signal("change-withdrawn")
 
+#: Sent after a commit with ``events``: a tuple of ``(request id, what happened)`` — ``opened``,
+#: ``closed``, ``extend`` or the name of an action that kept the request open. Notifications subscribe.
+requests_committed = signals.signal("requests-committed")
+
 _PENDING_KEY = "mulu.changed_item_codes"
+_PENDING_REQUESTS_KEY = "mulu.request_events"
 
 
 def note_item_changed(session: Session, code: str) -> None:
     session.info.setdefault(_PENDING_KEY, set()).add(code)
+
+
+def note_request_event(session: Session, request_id: int, what: str) -> None:
+    session.info.setdefault(_PENDING_REQUESTS_KEY, []).append((request_id, what))
 
 
 @event.listens_for(Session, "after_commit")
@@ -42,15 +51,22 @@ def _send_after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a SAVEPOINT was released: nothing is committed yet
     codes = session.info.pop(_PENDING_KEY, None)
-    if not codes:
-        return
-    for receiver in items_committed.receivers_for(session):
+    if codes:
+        _send(items_committed, session, codes=frozenset(codes))
+    events = session.info.pop(_PENDING_REQUESTS_KEY, None)
+    if events:
+        _send(requests_committed, session, events=tuple(events))
+
+
+def _send(signal, session: Session, **payload) -> None:
+    for receiver in signal.receivers_for(session):
         try:
-            receiver(session, codes=frozenset(codes))
+            receiver(session, **payload)
         except Exception:  # the data is committed; a subscriber's failure is its own (see `mulu search check`)
-            log.exception("subscriber %r failed after commit of %d items", receiver, len(codes))
+            log.exception("subscriber %r of %s failed after commit", receiver, signal.name)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_on_rollback(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
+    session.info.pop(_PENDING_REQUESTS_KEY, None)

@@ -29,6 +29,13 @@ DOMAIN_VIEWS: tuple[str, ...] = (
     "registry.accounts.admin_views",
     "registry.audit.views",
     "registry.accounts.token_views",
+    "registry.lists.views",
+    "registry.sharing.views",
+    "registry.feedback.views",
+    "registry.monitoring.views",
+    "registry.sourcing.views",
+    "registry.assessment.views",
+    "registry.notifications.views",
 )
 
 

@@ -42,11 +42,15 @@ class Request(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, comment="主键")
     type: Mapped[str] = mapped_column(String(32), comment="事项类型，如 review")
     state: Mapped[str] = mapped_column(String(20), default="open", comment="状态（由事项类型定义）")
+    stage: Mapped[str | None] = mapped_column(String(20), comment="办理中事项所处的环节（如先答复、后提供），各有时限")
     level: Mapped[str | None] = mapped_column(String(16), comment="审核层级：county / city / authority")
     round: Mapped[int] = mapped_column(Integer, default=1, comment="第几次提交（退回后重新提交加一）")
     title: Mapped[str] = mapped_column(String(300), comment="标题")
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="RESTRICT"), index=True, comment="所涉机构（如目录提供方）"
+    )
+    requester_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True, comment="提出方机构（需求方、申请方；社会公众为空）"
     )
     item_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_item.id", ondelete="CASCADE"), comment="所涉目录条目")
     change_id: Mapped[int | None] = mapped_column(
@@ -60,7 +64,8 @@ class Request(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), comment="办理人")
     decision_reason: Mapped[str | None] = mapped_column(Text, comment="办理意见（退回、拒绝必填）")
 
-    organisation: Mapped[Organisation] = relationship()
+    organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
+    requester: Mapped[Organisation | None] = relationship(foreign_keys=[requester_id])
     item: Mapped[CatalogItem | None] = relationship()
     change: Mapped[ItemChange | None] = relationship()
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

@@ -1,0 +1,1 @@
+"""考核：per-organisation indicators, weights from the profile, grades and reports (fuzhou)."""

@@ -1,0 +1,1 @@
+"""一数一源：data collected by more than one organisation, and the designated source."""
