@@ -134,6 +134,7 @@ def transition(ctx: Context, request: Request, action_name: str, reason: str | N
         request.closed_at = utcnow()
         request.decided_by_id = ctx.actor.id if ctx.actor else None
     else:
+        request.closed_at = None  # reopened (e.g. a refusal taken to the authority)
         if action.next_stage:
             request.stage = action.next_stage
         if action.deadline_key:  # a new stage has its own clock, from the day it starts
