@@ -315,6 +315,7 @@ from registry.search.cli import search  # noqa: E402
 from registry.lists.cli import cli as lists_cli  # noqa: E402
 from registry.assessment.cli import cli as assessment_cli  # noqa: E402
 from registry.notifications.cli import cli as deadlines_cli  # noqa: E402
+from registry.mounts.cli import cli as mounts_cli  # noqa: E402
 
 main.add_command(catalog)
 main.add_command(search)
@@ -322,3 +323,4 @@ main.add_command(export)
 main.add_command(lists_cli)
 main.add_command(assessment_cli)
 main.add_command(deadlines_cli)
+main.add_command(mounts_cli)

@@ -11,5 +11,6 @@ from registry.search.models import SearchDocument  # noqa: F401
 from registry.sharing import models as sharing_models  # noqa: F401
 from registry.sourcing import models as sourcing_models  # noqa: F401
 from registry.notifications import models as notification_models  # noqa: F401
+from registry.mounts import models as mount_models  # noqa: F401
 
 metadata = Base.metadata

@@ -25,6 +25,7 @@ API_MODULES: tuple[str, ...] = (
     "registry.sourcing.api",
     "registry.assessment.api",
     "registry.notifications.api",
+    "registry.mounts.api",
 )
 
 PREFIX = "/api/v1"

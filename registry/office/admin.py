@@ -36,6 +36,7 @@ DOMAIN_VIEWS: tuple[str, ...] = (
     "registry.sourcing.views",
     "registry.assessment.views",
     "registry.notifications.views",
+    "registry.mounts.views",
 )
 
 

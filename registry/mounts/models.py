@@ -1,0 +1,2 @@
+"""Tables of mounts (placeholder until the domain lands)."""
+from __future__ import annotations
