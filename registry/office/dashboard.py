@@ -9,6 +9,7 @@ from registry.accounts.permissions import CATALOG_ROLES
 from registry.app import request_context
 from registry.audit.tags import tag_label
 from registry.office.admin import OfficeAccess
+from registry.requests.views import process_counts
 from registry.review.queries import dashboard, queue_counts, returned_to_me
 
 
@@ -21,5 +22,5 @@ class DashboardView(OfficeAccess, AdminIndexView):
         reviewer = current_user.role is not Role.COMPILER
         return self.render(
             "office/dashboard.html", figures=dashboard(ctx), queue=queue_counts(ctx) if reviewer else None,
-            returned=returned_to_me(ctx), tag_label=tag_label,
+            returned=returned_to_me(ctx), tag_label=tag_label, processes=process_counts(self.admin, ctx),
         )

@@ -163,3 +163,19 @@ class RequestView(OfficeView):
         if req is None:
             abort(404)
         return req
+
+
+def process_counts(admin, ctx: Context) -> list[dict[str, Any]]:
+    """For the home page: each process screen the user has, with its open, overdue and nearly due requests they see."""
+    from registry.requests.queries import count
+
+    rows = []
+    for view in admin._views:
+        if not isinstance(view, RequestView) or not view.is_visible():
+            continue
+        where = view.visible(ctx)
+        figures = {due: count(ctx, queries.request_query(ctx, view.request_type, where, due=due or None))
+                   for due in ("", "overdue", "due_soon")}
+        rows.append({"name": view.name, "endpoint": view.endpoint, "open": figures[""],
+                     "overdue": figures["overdue"], "due_soon": figures["due_soon"]})
+    return rows
