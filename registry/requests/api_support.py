@@ -25,7 +25,7 @@ __all__ = ["ActionIn", "RequestListArgs", "RequestOut", "carry_action", "request
 request_query = queries.request_query
 
 
-class OrgRef(ma.Schema):
+class RequestOrgRef(ma.Schema):
     id = ma.fields.Integer()
     code = ma.fields.String()
     name = ma.fields.String()
@@ -49,8 +49,8 @@ class RequestOut(ma.Schema):
     stage = ma.fields.String(allow_none=True, metadata={"description": "办理中事项所处的环节"})
     stage_label = ma.fields.String(allow_none=True)
     title = ma.fields.String()
-    organisation = ma.fields.Nested(OrgRef, metadata={"description": "办理单位"})
-    requester = ma.fields.Nested(OrgRef, allow_none=True, metadata={"description": "提出方；社会公众为空"})
+    organisation = ma.fields.Nested(RequestOrgRef, metadata={"description": "办理单位"})
+    requester = ma.fields.Nested(RequestOrgRef, allow_none=True, metadata={"description": "提出方；社会公众为空"})
     item_code = ma.fields.String(allow_none=True)
     data = ma.fields.Dict()
     due_at = ma.fields.Date(allow_none=True, metadata={"description": "办理期限（工作日计算）；未规定为空"})
