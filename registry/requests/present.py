@@ -36,8 +36,10 @@ def timeline(request: Request) -> list[TimelineRow]:
 
 
 def _creator(request: Request) -> str:
-    requester = request.requester.name if request.requester is not None else None
-    return requester or "系统"
+    """The organisation that asked, or the member of the public staff recorded it for."""
+    if request.requester is not None:
+        return request.requester.name
+    return (request.data or {}).get("requester_name") or "系统"
 
 
 def summary(ctx: Context, request: Request) -> dict:
