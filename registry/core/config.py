@@ -44,15 +44,40 @@ class Settings:
     #: ``MULU_RATE_LIMIT_STORAGE``: where the counts live: ``memory://`` per process; a shared store
     #: (``redis://…``) counts across app servers.
     rate_limit_storage: str = "memory://"
+    #: ``MULU_SMTP_HOST``: the mail server that carries notices to organisations' contact addresses;
+    #: unset (the default) sends no e-mail, and notices stay in the back office only.
+    smtp_host: str | None = None
+    #: ``MULU_SMTP_PORT``: its port (25 by default; usually 587 with STARTTLS).
+    smtp_port: int = 25
+    #: ``MULU_SMTP_USER`` / ``MULU_SMTP_PASSWORD``: sign-in to the server, when it asks for one. The
+    #: password is never shown (kept out of the settings' repr, so out of logs and tracebacks).
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    #: ``MULU_SMTP_FROM``: the sender address; required with ``MULU_SMTP_HOST``.
+    smtp_from: str | None = None
+    #: ``MULU_SMTP_STARTTLS``: upgrade the connection with STARTTLS before signing in.
+    smtp_starttls: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def sends_email(self) -> bool:
+        return bool(self.smtp_host)
+
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _port(value: str | None) -> int:
+    if not (value or "").strip():
+        return 25
+    if not value.strip().isdigit() or not 0 < int(value) < 65536:
+        raise ConfigError(f"MULU_SMTP_PORT={value!r} 不是有效的端口号（1–65535）")
+    return int(value)
 
 
 def load_settings(environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -73,6 +98,12 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
         "public_url": env.get("MULU_PUBLIC_URL") or "http://localhost/",
         "api_rate_limit": env.get("MULU_API_RATE_LIMIT") or "600 per minute",
         "rate_limit_storage": env.get("MULU_RATE_LIMIT_STORAGE") or "memory://",
+        "smtp_host": (env.get("MULU_SMTP_HOST") or "").strip() or None,
+        "smtp_port": _port(env.get("MULU_SMTP_PORT")),
+        "smtp_user": env.get("MULU_SMTP_USER") or None,
+        "smtp_password": env.get("MULU_SMTP_PASSWORD") or None,
+        "smtp_from": (env.get("MULU_SMTP_FROM") or "").strip() or None,
+        "smtp_starttls": _flag(env.get("MULU_SMTP_STARTTLS")),
     }
     values.update(overrides)
     settings = Settings(**values)  # type: ignore[arg-type]
@@ -103,5 +134,11 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"MULU_API_RATE_LIMIT={settings.api_rate_limit!r} 不是有效的频率限制，例如 600 per minute") from None
     if settings.env not in {"development", "production"}:
         raise ConfigError(f"MULU_ENV 只能是 development 或 production，而不是 {settings.env!r}")
+    if settings.smtp_host and not settings.smtp_from:
+        raise ConfigError("设置了 MULU_SMTP_HOST 时必须设置发件人地址 MULU_SMTP_FROM")
+    if settings.smtp_from and "@" not in settings.smtp_from:
+        raise ConfigError(f"MULU_SMTP_FROM={settings.smtp_from!r} 不是有效的电子邮箱地址")
+    if bool(settings.smtp_user) != bool(settings.smtp_password):
+        raise ConfigError("MULU_SMTP_USER 与 MULU_SMTP_PASSWORD 须同时设置")
     if settings.env == "production" and settings.secret_key == DEV_SECRET_KEY:
         raise ConfigError("生产环境必须设置 MULU_SECRET_KEY (MULU_SECRET_KEY is required in production)")
