@@ -4,6 +4,27 @@ from __future__ import annotations
 from registry.core.i18n import N_
 
 TAG_LABELS = {
+    # issue 7's processes
+    "item:refresh": N_("登记数据更新"),
+    "catalog_update:open": N_("登记法律法规或职责变化"),
+    "catalog_update:submit_review": N_("报告目录更新完成"),
+    "catalog_update:submit_county": N_("报告目录更新完成"),
+    "catalog_update:complete": N_("目录更新完成"),
+    "catalog_update:forward": N_("县（区）报送目录更新"),
+    "catalog_update:accept": N_("县（区）报送目录更新"),
+    "catalog_update:confirm": N_("确认目录更新"),
+    "catalog_update:return": N_("退回目录更新"),
+    "catalog_update:cancel": N_("撤销目录更新"),
+    "catalog_update:comment": N_("目录更新意见"),
+    "share_request:open": N_("提出共享申请"),
+    "share_request:approve": N_("同意共享"),
+    "share_request:grant": N_("确定共享范围"),
+    "share_request:refuse": N_("不同意共享"),
+    "share_request:object": N_("提请协调"),
+    "share_request:uphold": N_("维持不同意共享"),
+    "share_request:withdraw": N_("撤回共享申请"),
+    "share_request:comment": N_("共享申请意见"),
+    "share_use:record": N_("登记共享数据使用"),
     "auth:login": N_("登录"),
     "auth:login_failed": N_("登录失败"),
     "auth:login_locked": N_("账号锁定"),
