@@ -20,6 +20,7 @@ API_MODULES: tuple[str, ...] = (
     "exports.api",
     "registry.lists.api",
     "registry.sharing.api",
+    "registry.sharing.service_change_api",
     "registry.feedback.api",
     "registry.monitoring.api",
     "registry.sourcing.api",

@@ -13,6 +13,7 @@ PROCESS_MODULES: tuple[str, ...] = (
     "registry.review.operations",
     "registry.lists.demands",
     "registry.sharing.operations",
+    "registry.sharing.service_changes",
     "registry.feedback.operations",
     "registry.monitoring.duties",
     "registry.notifications.operations",

@@ -178,3 +178,8 @@ def register(admin) -> None:
     admin.add_view(ShareRequestView(name=lazy_gettext("共享申请"), endpoint="share_requests", url="/admin/share-requests",
                                     category=lazy_gettext("流程")))
     admin.app.add_template_global(share_request_link, "share_request_link")
+    from registry.sharing.service_change_views import (
+        register as register_service_changes,
+    )
+
+    register_service_changes(admin)
