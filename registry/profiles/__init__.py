@@ -10,12 +10,14 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from registry.core.errors import ConfigError
+from registry.core.i18n import N_
 
 PROFILE_DIR = Path(__file__).parent
 DEFAULT_PROFILE = "national"
@@ -96,6 +98,65 @@ class ClassNode:
     children: tuple[ClassNode, ...] = ()
 
 
+#: The indicators an ``assessment:`` section may weigh (measured by :mod:`registry.assessment.indicators`).
+ASSESSMENT_INDICATORS = ("catalog_compiled", "catalog_fields", "kept_current", "deadlines_met", "requests_answered",
+                         "open_items", "data_quality", "review_pass")
+
+#: The assessment grades, best first; a profile gives the lowest total of each but the last (不合格).
+GRADES: tuple[tuple[str, str], ...] = (("excellent", N_("优秀")), ("good", N_("良好")), ("pass", N_("合格")), ("fail", N_("不合格")))
+
+
+@dataclass(frozen=True)
+class WeightedIndicator:
+    """One assessment indicator a profile weighs: its key, weight, the article it rests on and where it belongs."""
+
+    key: str
+    weight: float
+    article: str | None = None
+    area: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class NotMeasured:
+    """Something the regulation assesses that a catalog system cannot see (infrastructure, organisation)."""
+
+    label: str
+    article: str | None = None
+
+
+@dataclass(frozen=True)
+class AssessmentScheme:
+    """A profile's ``assessment:`` section: weighted indicators, grade thresholds and annual-report deadlines.
+
+    ``thresholds`` maps ``excellent``/``good``/``pass`` to the lowest total of that
+    grade (strictly decreasing); a lower total is ``fail``. The annual reports are
+    due by the end of ``department_month`` (departments) and ``authority_month``
+    (the authority) of the following year (nanyang §60).
+    """
+
+    regulation: str
+    indicators: tuple[WeightedIndicator, ...]
+    thresholds: dict[str, float]
+    grades_article: str | None = None
+    grades_note: str | None = None
+    not_measured: tuple[NotMeasured, ...] = ()
+    department_month: int = 1
+    authority_month: int = 2
+    annual_article: str | None = None
+    annual_note: str | None = None
+    note: str | None = None
+
+    def indicator(self, key: str) -> WeightedIndicator | None:
+        return next((i for i in self.indicators if i.key == key), None)
+
+    def citation(self, article: str | None) -> str:
+        """``《…考核暂行办法》第十四条``; an article naming its own source (``1272号 …``) stays as it is."""
+        if not article:
+            return ""
+        return f"《{self.regulation}》{article}" if article.startswith("第") and self.regulation else article
+
+
 @dataclass(frozen=True)
 class Profile:
     name: str
@@ -108,6 +169,7 @@ class Profile:
     workflow: dict[str, bool]
     deadlines: dict[str, Deadline]
     rules: dict[str, str]
+    assessment: AssessmentScheme | None = None
 
     def vocab(self, name: str) -> Vocabulary:
         return self.vocabularies[name]
@@ -170,7 +232,13 @@ def load_profile(name: str = DEFAULT_PROFILE) -> Profile:
     path = PROFILE_DIR / f"{name}.yaml"
     if not path.is_file():
         raise ConfigError(f"未知的辖区配置 {name!r}；可选：{', '.join(available_profiles())}")
+    return read_profile(path)
+
+
+def read_profile(path: Path) -> Profile:
+    """Read and check the profile in ``path`` (not cached); errors name the file."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    name = raw.get("name") or path.stem
     missing = [v for v in REQUIRED_VOCABULARIES if v not in (raw.get("vocabularies") or {})]
     if missing:
         raise ConfigError(f"辖区配置 {name} 缺少词表：{', '.join(missing)}")
@@ -194,4 +262,68 @@ def load_profile(name: str = DEFAULT_PROFILE) -> Profile:
         workflow={k: bool(v) for k, v in (raw.get("workflow") or {}).items()},
         deadlines=deadlines,
         rules={str(k): str(v or "") for k, v in (raw.get("rules") or {}).items()},
+        assessment=_assessment(raw.get("assessment"), path.name) if raw.get("assessment") is not None else None,
+    )
+
+
+# -- the assessment section ------------------------------------------------------
+
+def _number(value: Any, file: str, what: str) -> float:
+    # bool is an int to Python, but "weight: yes" is a typo, not a weight.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"辖区配置文件 {file}：{what}必须是数字（现为 {value!r}）")
+    if not 0 <= value <= 100:
+        raise ConfigError(f"辖区配置文件 {file}：{what}须在 0 到 100 之间（现为 {value!r}）")
+    return float(value)
+
+
+def _text_or_none(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def _assessment(raw: Any, file: str) -> AssessmentScheme:
+    """The ``assessment:`` section, checked: numeric weights, thresholds decreasing from 优秀 to 合格."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("indicators"), dict) or not raw["indicators"]:
+        raise ConfigError(f"辖区配置文件 {file}：assessment 须包含 indicators（考核指标及其权重）")
+    indicators = []
+    for key, spec in raw["indicators"].items():
+        if key not in ASSESSMENT_INDICATORS:
+            raise ConfigError(f"辖区配置文件 {file}：未知的考核指标 {key}；可选：{'、'.join(ASSESSMENT_INDICATORS)}")
+        if not isinstance(spec, dict) or "weight" not in spec:
+            raise ConfigError(f"辖区配置文件 {file}：考核指标 {key} 须写明 weight（权重）")
+        indicators.append(WeightedIndicator(
+            str(key), _number(spec["weight"], file, f"考核指标 {key} 的权重"), _text_or_none(spec.get("article")),
+            _text_or_none(spec.get("area")), _text_or_none(spec.get("note"))))
+    if not any(i.weight > 0 for i in indicators):
+        raise ConfigError(f"辖区配置文件 {file}：考核指标的权重不能全为 0")
+    grades = raw.get("grades")
+    if not isinstance(grades, dict):
+        raise ConfigError(f"辖区配置文件 {file}：assessment 须包含 grades（等次分数线）")
+    thresholds = {}
+    for key, label in GRADES[:-1]:
+        if key not in grades:
+            raise ConfigError(f"辖区配置文件 {file}：grades 缺少“{label}”的分数线（{key}）")
+        thresholds[key] = _number(grades[key], file, f"“{label}”的分数线")
+    values = list(thresholds.values())
+    if any(higher <= lower for higher, lower in pairwise(values)):
+        shown = "，".join(f"{label} {thresholds[key]:g}" for key, label in GRADES[:-1])
+        raise ConfigError(f"辖区配置文件 {file}：等次分数线须依次递减（优秀 > 良好 > 合格），现为：{shown}")
+    annual = raw.get("annual_report") or {}
+    months = {k: annual.get(k, default) for k, default in (("department_month", 1), ("authority_month", 2))}
+    for key, month in months.items():
+        if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
+            raise ConfigError(f"辖区配置文件 {file}：annual_report.{key} 须是 1–12 的月份（现为 {month!r}）")
+    return AssessmentScheme(
+        regulation=str(raw.get("regulation") or ""),
+        indicators=tuple(indicators),
+        thresholds=thresholds,
+        grades_article=_text_or_none(grades.get("article")),
+        grades_note=_text_or_none(grades.get("note")),
+        not_measured=tuple(NotMeasured(str(n["label"]), _text_or_none(n.get("article")))
+                           for n in raw.get("not_measured") or ()),
+        department_month=months["department_month"],
+        authority_month=months["authority_month"],
+        annual_article=_text_or_none(annual.get("article")),
+        annual_note=_text_or_none(annual.get("note")),
+        note=_text_or_none(raw.get("note")),
     )
