@@ -103,3 +103,86 @@ def catalog_imports(rt: Runtime, as_json: bool) -> None:
         return
     for r in rows:
         click.echo(f"#{r['id']} {r['at'][:19]} {r['by']} {r['file']} {r['outcome']} 新建{r['created']} 更新{r['updated']} 未变{r['unchanged']} 拒绝{r['rejected']}")
+
+
+@catalog.command("from-db")
+@click.argument("source")
+@click.option("--table", required=True, help="表名")
+@click.option("--schema", help="模式（schema）；不填为连接的默认模式")
+@click.option("--org", "org_code", help="提供方机构代码（--save 时必填）")
+@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
+              help="替换推荐值，可重复，如 --set update_cycle=每月 --set open_basis=…")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出推荐的条目")
+@click.option("--save", is_flag=True, help="经正常校验保存为草稿（之后照常送审）")
+@pass_runtime
+@handles_errors
+def catalog_from_db(rt: Runtime, source: str, table: str, schema: str | None, org_code: str | None,
+                    assignments: tuple[str, ...], as_json: bool, save: bool) -> None:
+    """反编目：读取数据库表结构，推荐一个目录条目及其信息项。
+
+    SOURCE 是 SQLAlchemy URL（如 postgresql+psycopg://用户:口令@主机/库），或实例中配置的连接名。
+    只读取表结构，不保存；--save 保存为草稿。退出码：0 成功，1 无法读取或校验未通过，2 用法错误。
+    """
+    from registry.core.errors import ConfigError
+    from registry.mounts.connections import adhoc_connection
+    from registry.mounts.operations import save_and_mount
+    from registry.mounts.reflection import propose_from_table
+    from registry.mounts.sources import sources_for
+
+    if save and not org_code:
+        fail("--save 须同时用 --org 指定提供方", 2)
+    overrides = _assignments(assignments)
+    try:
+        sources = sources_for(rt.settings)
+    except ConfigError as exc:
+        fail(str(exc), 2)
+    connection = adhoc_connection(source) if "://" in source else sources.connections.get(source)
+    proposal, saved, errors = None, None, []
+    try:
+        with unit_of_work(rt.sessions, write=save) as session:
+            ctx = rt.context(session)
+            proposal = propose_from_table(ctx, connection, table, schema, org_code, overrides)
+            if save:
+                saved = save_and_mount(ctx, sources, proposal).item.code  # a named connection's table is mounted too
+    except ValidationError as exc:
+        if proposal is None:
+            raise
+        errors = exc.errors
+    _print_proposal(proposal, saved, errors, as_json)
+    sys.exit(1 if errors else 0)
+
+
+def _assignments(assignments: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for assignment in assignments:
+        key, sep, value = assignment.partition("=")
+        if not sep or not key.strip():
+            fail(f"--set 应写成 KEY=VALUE，而不是“{assignment}”", 2)
+        values[key.strip()] = value.strip()
+    return values
+
+
+def _print_proposal(proposal, saved: str | None, errors: list, as_json: bool) -> None:
+    if as_json:
+        body = {**proposal.as_dict(), "saved": saved}
+        if errors:
+            body["problems"] = [{"field": e.field, "label": e.label or e.field, "message": e.message} for e in errors]
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2, default=str))
+    else:
+        entry = proposal.entry
+        click.echo(f"数据库：{proposal.source}  表：{proposal.table.qualified_name}")
+        click.echo(f"推荐条目：{entry.get('name')}（提供方：{entry.get('provider') or '未指定'}）")
+        click.echo(f"  摘要：{entry.get('summary')}")
+        click.echo(f"  格式：{entry.get('format_class')} / {entry.get('format_type')}；共享：{entry.get('share_type')}；"
+                   f"开放：{entry.get('open_type')}；更新周期：{entry.get('update_cycle')}")
+        click.echo(f"信息项（{len(entry.get('fields', []))}）：序号 名称 英文名 数据类型 长度 主键")
+        for index, field in enumerate(entry.get("fields", []), start=1):
+            click.echo(f"  {index:>3} {field['name']} {field.get('technical_name', '')} {field.get('data_type', '')} "
+                       f"{field.get('length') or '-'} {'是' if field.get('is_primary_key') else ''}".rstrip())
+        for note in proposal.notes:
+            click.echo(f"提示：{note}", err=True)
+        if saved:
+            click.echo(f"已保存为草稿：{saved}（请在后台核对后提交审核）")
+    shown = errors or ([] if saved or not proposal.problems else proposal.problems)
+    for error in shown:
+        click.echo(f"{'错误' if errors else '须修改'}：{error}", err=True)
