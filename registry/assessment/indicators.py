@@ -71,4 +71,7 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in (
     Indicator("review_pass", N_("审核通过率"),
               N_("考核期间审结的本部门目录审核环节中审核通过（未被退回）的比例"),
               lambda c: Measure(_get(c, "reviews", "approved"), _get(c, "reviews", "approved") + _get(c, "reviews", "returned"))),
+    Indicator("resources_mounted", N_("资源挂接"),
+              N_("已发布条目中挂接了实际资源（数据库表、接口或文件）的比例"),
+              lambda c: Measure(_get(c, "mounts", "mounted"), _get(c, "mounts", "published"))),
 )}

@@ -180,6 +180,7 @@ def assess(ctx: Context, period: Period, org_code: str | None = None, today: dat
         "answers": queries.answer_counts(ctx, period, ids, today),
         "reviews": queries.review_counts(ctx, period, ids),
         "freshness": queries.freshness_counts(ctx, as_of, ids),
+        "mounts": queries.mount_counts(ctx, ids),
     }
     orgs = tuple(_assess_one(ctx, scheme, org, {name: found.get(org.id, {}) for name, found in sources.items()})
                  for org in queries.departments(ctx, ids))

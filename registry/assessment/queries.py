@@ -31,6 +31,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from registry.catalog.models import CatalogItem, Field, OpenType, ShareType
 from registry.core.context import Context
 from registry.monitoring.freshness import staleness_by_org
+from registry.mounts.queries import mount_rate_by_org
 from registry.orgs.models import Organisation, OrgLevel
 from registry.profiles import Profile
 from registry.requests.models import Request
@@ -261,6 +262,14 @@ def freshness_counts(ctx: Context, as_of: date, org_ids: list[int] | None) -> Co
     """
     found = staleness_by_org(ctx, as_of, set(org_ids) if org_ids is not None else None)
     return {org_id: {"monitored": f.monitored, "stale": f.stale} for org_id, f in found.items()}
+
+
+def mount_counts(ctx: Context, org_ids: list[int] | None) -> Counts:
+    """Per provider, its published entries and how many have the real resource mounted (as things stand now)."""
+    found = mount_rate_by_org(ctx)
+    wanted = set(org_ids) if org_ids is not None else None
+    return {org_id: {"published": published, "mounted": mounted} for org_id, (published, mounted) in found.items()
+            if wanted is None or org_id in wanted}
 
 
 def departments(ctx: Context, org_ids: list[int] | None) -> list[Organisation]:

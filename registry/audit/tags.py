@@ -25,6 +25,12 @@ TAG_LABELS = {
     "share_request:withdraw": N_("撤回共享申请"),
     "share_request:comment": N_("共享申请意见"),
     "share_use:record": N_("登记共享数据使用"),
+    "service_change:open": N_("告知共享服务变更"),
+    "service_change:done": N_("共享服务变更已实施"),
+    "service_change:cancel": N_("取消共享服务变更"),
+    "mount:add": N_("挂接资源"),
+    "mount:remove": N_("移除挂接"),
+    "mount:check": N_("挂接检查结果变化"),
     "auth:login": N_("登录"),
     "auth:login_failed": N_("登录失败"),
     "auth:login_locked": N_("账号锁定"),
@@ -67,5 +73,18 @@ TAG_LABELS = {
 
 
 def tag_label(tag: str) -> str:
-    """The Chinese name of a tag (screens translate it with the ``tr`` filter); an unknown tag is shown as it is."""
-    return TAG_LABELS.get(tag, tag)
+    """The Chinese name of a tag (screens translate it with the ``tr`` filter).
+
+    A request's own tags (``demand:accept``) are named from its type's labels; an unknown tag is shown as it is.
+    """
+    if tag in TAG_LABELS:
+        return TAG_LABELS[tag]
+    from registry.requests.engine import REQUEST_TYPES  # the engine records through the audit: import late
+
+    type_name, _, action = tag.partition(":")
+    request_type = REQUEST_TYPES.get(type_name)
+    if request_type is None:
+        return tag
+    words = {"open": "提出", "comment": "意见", "extend": "延期"}
+    named = request_type.actions.get(action)
+    return f"{request_type.label}：{named.label if named else words.get(action, action)}"

@@ -8,6 +8,7 @@ from registry.accounts.models import Role
 from registry.accounts.permissions import CATALOG_ROLES
 from registry.app import request_context
 from registry.audit.tags import tag_label
+from registry.mounts.queries import mount_rate_by_org
 from registry.office.admin import OfficeAccess
 from registry.requests.views import process_counts
 from registry.review.queries import dashboard, queue_counts, returned_to_me
@@ -23,4 +24,5 @@ class DashboardView(OfficeAccess, AdminIndexView):
         return self.render(
             "office/dashboard.html", figures=dashboard(ctx), queue=queue_counts(ctx) if reviewer else None,
             returned=returned_to_me(ctx), tag_label=tag_label, processes=process_counts(self.admin, ctx),
+            mounts=mount_rate_by_org(ctx),
         )

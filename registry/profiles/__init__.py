@@ -100,7 +100,7 @@ class ClassNode:
 
 #: The indicators an ``assessment:`` section may weigh (measured by :mod:`registry.assessment.indicators`).
 ASSESSMENT_INDICATORS = ("catalog_compiled", "catalog_fields", "kept_current", "deadlines_met", "requests_answered",
-                         "open_items", "data_quality", "review_pass")
+                         "open_items", "data_quality", "review_pass", "resources_mounted")
 
 #: The assessment grades, best first; a profile gives the lowest total of each but the last (不合格).
 GRADES: tuple[tuple[str, str], ...] = (("excellent", N_("优秀")), ("good", N_("良好")), ("pass", N_("合格")), ("fail", N_("不合格")))

@@ -239,7 +239,8 @@ def dashboard(ctx: Context) -> Dashboard:
 def _named(ctx: Context, per_org: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
     """Per-organisation rows with names, the most overdue and the largest first."""
     names = dict(ctx.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(per_org))).all()) if per_org else {}
-    return sorted(({"org": names.get(k, k), **v} for k, v in per_org.items()), key=lambda r: (-r["overdue"], -r["total"]))
+    return sorted(({"org": names.get(k, k), "org_id": k, **v} for k, v in per_org.items()),
+                  key=lambda r: (-r["overdue"], -r["total"]))
 
 
 def returned_to_me(ctx: Context, limit: int = 20) -> list[Request]:

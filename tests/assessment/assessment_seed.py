@@ -18,6 +18,7 @@ from registry.accounts.operations import hash_password
 from registry.catalog.models import CatalogItem, Field
 from registry.catalog.operations import create_item
 from registry.core.context import Context
+from registry.mounts.operations import add_api_mount
 from registry.core.localtime import LOCAL_ZONE
 from registry.orgs.models import Organisation
 from registry.orgs.operations import create_org
@@ -43,6 +44,7 @@ EXPECTED = {
     "kept_current": 50.0,         # 2 monitored (daily, monthly), the monthly one stale; 不定期 is not monitored
     "data_quality": 66.7,         # the legacy entry lacks the share basis fuzhou §16 asks for
     "review_pass": 75.0,          # 3 review steps passed, 1 returned
+    "resources_mounted": 33.3,    # 1 of 3 published entries has its real resource mounted (weight 0: listed only)
     "deadlines_met": 50.0,        # due in 2026: 2 on time (one received in 2025), 1 late, 1 overdue
 }
 
@@ -139,6 +141,7 @@ def seed_world(ctx: Context) -> World:
     for key, day in (("daily", date(2026, 3, 2)), ("monthly", date(2026, 3, 2)), ("legacy", date(2026, 3, 3))):
         _publish(ctx if key != "legacy" else national, people, items[key], day)
     items["daily"].data_updated_at = local(date(2026, 12, 30))
+    add_api_mount(compiler, items["daily"], url="https://data.example.gov.cn/api/enterprise")  # 1 of 3 mounted
     # A field loaded without its data type (legacy data, before the typed-fields rule).
     ctx.session.execute(update(Field).where(Field.item_id == items["legacy"].id, Field.position == 2).values(data_type=None))
     step = submit_item(compiler, items["draft"])

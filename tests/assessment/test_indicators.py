@@ -33,7 +33,8 @@ def test_total_is_weighted_by_the_profile_and_graded_by_its_thresholds(ctx, worl
     dept = assess(ctx, parse_period("2026"), today=TODAY).org(world.people.orgs.dept.code)
     weights = {s.key: s.weight for s in dept.scores}
     assert weights == {"catalog_compiled": 20, "catalog_fields": 10, "requests_answered": 15, "open_items": 10,
-                       "kept_current": 15, "data_quality": 10, "review_pass": 5, "deadlines_met": 15}
+                       "kept_current": 15, "data_quality": 10, "review_pass": 5, "deadlines_met": 15,
+                       "resources_mounted": 0}  # listed, not weighed: no regulation scores mounting
     # (75×20 + 66.7×10 + 33.3×15 + 66.7×10 + 50×15 + 66.7×10 + 75×5 + 50×15) / 100 = 58.755
     assert dept.total == 58.8
     assert (dept.grade, dept.grade_label) == ("fail", "不合格")
