@@ -418,7 +418,8 @@ class _Generator:
     def _names(self, dept: _Dept) -> Iterator[tuple[Topic, str]]:
         """Plain topic names first, then variants, then yearly editions, then numbered batches."""
         rng = random.Random(f"{self.seed}:{dept.spec.code}")
-        prefix, topics = dept.county, dept.data.topics
+        seeded = {name for domain, name in vocab.SEEDED_TOPICS if dept.spec.code == city_department_code(domain)}
+        prefix, topics = dept.county, [t for t in dept.data.topics if t.name not in seeded]
         plain = [(t, t.name) for t in topics]
         variants = [(t, t.stem + v) for t in topics for v in vocab.NAME_VARIANTS]
         yearly = [(t, f"{year}年{n}") for year in range(vocab.FIRST_YEAR, vocab.LAST_YEAR + 1) for t, n in plain + variants]

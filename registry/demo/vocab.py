@@ -1497,6 +1497,15 @@ DUPLICATE_GROUPS = (
     )),
 )
 
+#: Topics that are the very data of a seeded member, under another name or edition (不动产权证书 is the
+#: 不动产登记 data; 户籍人口基本信息 of any year is the 户籍人口 data): the member's department draws no
+#: other entries of them, so each seeded group is exactly its members and one-data-one-source finds
+#: nothing beside them (registry.sourcing.duplicates).
+SEEDED_TOPICS: tuple[tuple[str, str], ...] = (
+    ("ga", "户籍人口基本信息"),
+    ("zrzy", "不动产权证书电子证照信息"),
+)
+
 # -- variations of a topic's name ----------------------------------------------------
 
 #: Replace a topic's trailing 信息/数据 to name another resource of the same topic.
