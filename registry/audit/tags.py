@@ -28,6 +28,7 @@ TAG_LABELS = {
     "service_change:open": N_("告知共享服务变更"),
     "service_change:done": N_("共享服务变更已实施"),
     "service_change:cancel": N_("取消共享服务变更"),
+    "duplicates:resolve": N_("指定数据来源"),
     "mount:add": N_("挂接资源"),
     "mount:remove": N_("移除挂接"),
     "mount:check": N_("挂接检查结果变化"),
