@@ -59,6 +59,8 @@ class FeedbackView(RequestView):
             chosen = get_item(ctx, code) if code else None
         except NotFound:
             chosen = None
+        if chosen is not None and chosen.status.value not in PUBLIC_STATUSES:
+            chosen = None  # requests concern the published catalog; a draft's fields are not for others to read
         return {"item_choices": _item_choices(ctx), "targets": feedback.target_choices(chosen),
                 "may_record_public": can(ctx.actor, "feedback:record_public")}
 

@@ -47,7 +47,8 @@ from registry.sourcing.models import SourceDesignation
 PASSWORD = "Bianmu#2026x"
 PROCESS_SECRETS = ("机密用途丙", "机密需求丁", "机密纠错戊", "机密开放申请己", "机密异议庚", "机密职责变化辛",
                    "https://secret-mount.example.gov.cn/api")
-SECRET_NAMES = ("公安内部草稿甲", "公安送审条目乙", *PROCESS_SECRETS)
+DRAFT_FIELD = "机密字段壬"  # a field only the draft has
+SECRET_NAMES = ("公安内部草稿甲", "公安送审条目乙", *PROCESS_SECRETS, DRAFT_FIELD)
 
 
 @pytest.fixture()
@@ -59,7 +60,9 @@ def world(tmp_path, fresh_database_url):
             orgs = make_org_tree(ctx)
             attacker = create_user(ctx, "attacker", "compiler", orgs.dept.code, PASSWORD)
             create_item(ctx, entry(orgs.dept, name="本局自己的草稿"))
-            draft = create_item(ctx, entry(orgs.other_dept, name=SECRET_NAMES[0], summary="内部：" + "尚未公开的摘要内容。"))
+            draft_fields = [*entry(orgs.other_dept)["fields"], {"name": DRAFT_FIELD, "data_type": "C", "length": 20}]
+            draft = create_item(ctx, entry(orgs.other_dept, name=SECRET_NAMES[0], summary="内部：" + "尚未公开的摘要内容。",
+                                           fields=draft_fields))
             submitted = create_item(ctx, entry(orgs.other_dept, name=SECRET_NAMES[1]))
             step = submit_item(ctx, submitted.item)
             published = create_item(ctx, entry(orgs.other_dept, name="公安已发布条目")).item
@@ -149,6 +152,10 @@ def _urls(settings, values) -> list[tuple[str, str]]:
                 url = re.sub(rf"<(?:[a-z]+:)?{arg}>", str(value), url)
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 walk.append((method, url))
+    # Forms that take an item from the query string must not show a draft they may not read.
+    for code in values["code"]:
+        walk += [("GET", f"/admin/{form}/new?item_code={quote(code)}") for form in ("corrections", "objections", "open-requests")]
+        walk += [("GET", f"/admin/share-requests/new?item={quote(code)}")]
     return walk
 
 
