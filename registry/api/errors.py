@@ -107,3 +107,14 @@ class MuluApi(Api):
             ])
         status = {NotFound: 404, PermissionDenied: 403, ConflictError: 409}.get(type(error), 400)
         return error_response(status, str(error))
+
+
+def error_responses(blp):
+    """``@errors(401, 404)`` for the views of ``blp``: documents those answers with the one error shape."""
+    def errors(*codes: int):
+        def decorate(view):
+            for code in codes:
+                view = blp.alt_response(code, schema=ErrorSchema)(view)
+            return view
+        return decorate
+    return errors

@@ -8,7 +8,7 @@ import marshmallow as ma
 from flask import send_file
 from flask_smorest import Blueprint
 
-from registry.api.errors import ErrorSchema
+from registry.api.errors import error_responses
 from registry.catalog.api import writer_context
 from registry.core.localtime import local_today
 
@@ -20,6 +20,7 @@ from .report import XLSX, annual_workbook, assessment_workbook, workbook_bytes
 
 blp = Blueprint("assessment", __name__, url_prefix="/api/v1/assessments",
                 description="考核：各部门按期间的考核指标、权重、总分和等次，考核报表与年度报告")
+_errors = error_responses(blp)
 
 
 class PeriodArgs(ma.Schema):
@@ -115,10 +116,7 @@ def _period(args: dict[str, Any]):
 @blp.route("")
 @blp.arguments(PeriodArgs, location="query")
 @blp.response(200, AssessmentSchema)
-@blp.alt_response(401, schema=ErrorSchema)
-@blp.alt_response(403, schema=ErrorSchema)
-@blp.alt_response(404, schema=ErrorSchema)
-@blp.alt_response(422, schema=ErrorSchema)
+@_errors(401, 403, 404, 422)
 def list_assessments(args: dict[str, Any]):
     """考核结果：调用者可见的各部门（数据主管部门、市级审核员为全部，县级审核员为本县区，编目人员为本部门）。"""
     ctx = writer_context()
@@ -128,9 +126,7 @@ def list_assessments(args: dict[str, Any]):
 @blp.route("/report.xlsx")
 @blp.arguments(PeriodArgs, location="query")
 @blp.response(200, description="考核报表（Excel）", content_type=XLSX)
-@blp.alt_response(401, schema=ErrorSchema)
-@blp.alt_response(403, schema=ErrorSchema)
-@blp.alt_response(422, schema=ErrorSchema)
+@_errors(401, 403, 422)
 def report_xlsx(args: dict[str, Any]):
     """考核报表：汇总（含总分柱状图）、指标明细、等次分布、说明。"""
     ctx = writer_context()
@@ -142,9 +138,7 @@ def report_xlsx(args: dict[str, Any]):
 @blp.route("/annual.xlsx")
 @blp.arguments(AnnualArgs, location="query")
 @blp.response(200, description="年度报告（Excel）", content_type=XLSX)
-@blp.alt_response(401, schema=ErrorSchema)
-@blp.alt_response(403, schema=ErrorSchema)
-@blp.alt_response(422, schema=ErrorSchema)
+@_errors(401, 403, 422)
 def annual_xlsx(args: dict[str, Any]):
     """年度报告（南阳第六十条）：部门报告（org）或全市报告（仅数据主管部门、市级审核员）。"""
     ctx = writer_context()

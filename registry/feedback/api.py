@@ -7,7 +7,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
-from registry.api.errors import ErrorSchema
+from registry.api.errors import error_responses
 from registry.api.paging import PageArgs, page_body, page_of
 from registry.catalog.api import writer_context
 from registry.feedback import access
@@ -54,12 +54,7 @@ class FeedbackActionIn(ActionIn):
                                   metadata={"description": "更正所做的条目变更编号（fix，可选）"})
 
 
-def _errors(*codes: int):
-    def decorate(view):
-        for code in codes:
-            view = blp.alt_response(code, schema=ErrorSchema)(view)
-        return view
-    return decorate
+_errors = error_responses(blp)
 
 
 def _doc(text: str):

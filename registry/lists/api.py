@@ -11,7 +11,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from registry.accounts.permissions import CATALOG_ROLES
-from registry.api.errors import ErrorSchema
+from registry.api.errors import error_responses
 from registry.api.fields import Timestamp
 from registry.api.paging import PageArgs, page_body, page_of
 from registry.app import runtime
@@ -46,12 +46,7 @@ blp = Blueprint("lists", __name__, url_prefix="/api/v1",
                 description="责任清单（由已发布目录分解）与需求清单（供需对接：县级汇总、市级审核、提供方答复与提供数据）")
 
 
-def _errors(*codes: int):
-    def decorate(view):
-        for code in codes:
-            view = blp.alt_response(code, schema=ErrorSchema)(view)
-        return view
-    return decorate
+_errors = error_responses(blp)
 
 
 def _catalog_reader() -> Context:

@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
-from registry.api.errors import ErrorSchema
+from registry.api.errors import error_responses
 from registry.api.fields import Timestamp
 from registry.api.paging import PageArgs, page_body, page_of
 from registry.catalog.api import visible_item, writer_context
@@ -39,12 +39,7 @@ blp = Blueprint("monitoring", __name__, url_prefix="/api/v1",
                 description="目录更新时限（法律法规或职责变化后更新目录）与数据更新监测（按更新周期）")
 
 
-def _errors(*codes: int):
-    def decorate(view):
-        for code in codes:
-            view = blp.alt_response(code, schema=ErrorSchema)(view)
-        return view
-    return decorate
+_errors = error_responses(blp)
 
 
 def _org_id(ctx: Context, code: str | None) -> int | None:

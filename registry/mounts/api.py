@@ -18,7 +18,7 @@ from werkzeug.datastructures import CombinedMultiDict
 
 from registry.accounts.models import Role
 from registry.accounts.permissions import can, subtree_ids
-from registry.api.errors import ErrorSchema
+from registry.api.errors import error_responses
 from registry.api.fields import Timestamp
 from registry.app import runtime
 from registry.catalog.api import visible_item, writer_context
@@ -207,12 +207,7 @@ def _mount(ctx: Context, item, mount_id: int) -> ResourceMount:
         abort(404, message=str(exc))
 
 
-def _errors(*codes: int):
-    def decorate(view):
-        for code in codes:
-            view = blp.alt_response(code, schema=ErrorSchema)(view)
-        return view
-    return decorate
+_errors = error_responses(blp)
 
 
 # -- endpoints --------------------------------------------------------------------------------

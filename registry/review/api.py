@@ -7,7 +7,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from registry.api.errors import ErrorSchema
+from registry.api.errors import error_responses
 from registry.api.fields import Timestamp
 from registry.api.paging import PageArgs, page_body, page_of
 from registry.catalog.api import reader_context, visible_item, writer_context
@@ -102,12 +102,7 @@ def _step(ctx, step_id: int) -> Request:
     return step
 
 
-def _errors(*codes: int):
-    def decorate(view):
-        for code in codes:
-            view = blp.alt_response(code, schema=ErrorSchema)(view)
-        return view
-    return decorate
+_errors = error_responses(blp)
 
 
 @blp.route("/items/<path:code>/review")

@@ -7,7 +7,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from registry.api.errors import ErrorSchema
+from registry.api.errors import error_responses
 from registry.api.fields import Timestamp
 from registry.api.paging import PageArgs, page_body, page_of
 from registry.catalog.api import writer_context
@@ -33,12 +33,7 @@ blp = Blueprint("sharing", __name__, url_prefix="/api/v1",
                 description="有条件共享申请（提供方按工作日时限答复，不同意须说明理由，可提请数据主管部门协调）与共享数据使用记录")
 
 
-def _errors(*codes: int):
-    def decorate(view):
-        for code in codes:
-            view = blp.alt_response(code, schema=ErrorSchema)(view)
-        return view
-    return decorate
+_errors = error_responses(blp)
 
 
 def _org(ctx: Context, code: str | None, key: str, label: str) -> Organisation | None:

@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from registry.accounts.permissions import can
-from registry.api.errors import ErrorSchema
+from registry.api.errors import error_responses
 from registry.api.paging import PageArgs, page_body, page_of
 from registry.catalog.api import writer_context
 from registry.core.errors import PermissionDenied
@@ -37,12 +37,7 @@ class ServiceChangeIn(ma.Schema):
                                    metadata={"description": "变更内容及对使用单位的影响"})
 
 
-def _errors(*codes: int):
-    def decorate(view):
-        for code in codes:
-            view = blp.alt_response(code, schema=ErrorSchema)(view)
-        return view
-    return decorate
+_errors = error_responses(blp)
 
 
 @blp.route("/service-changes")

@@ -6,7 +6,7 @@ from typing import Any
 import marshmallow as ma
 from flask_smorest import Blueprint, abort
 
-from registry.api.errors import ErrorSchema
+from registry.api.errors import error_responses
 from registry.api.fields import Timestamp
 from registry.api.paging import PageArgs, page_body, page_of
 from registry.catalog.api import writer_context
@@ -87,12 +87,7 @@ def finding_body(entry: ReportEntry) -> dict[str, Any]:
     }
 
 
-def _errors(*codes: int):
-    def decorate(view):
-        for code in codes:
-            view = blp.alt_response(code, schema=ErrorSchema)(view)
-        return view
-    return decorate
+_errors = error_responses(blp)
 
 
 def _entry(ctx, key: str) -> ReportEntry:
