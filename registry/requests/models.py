@@ -28,9 +28,10 @@ class Request(Base):
 
     __tablename__ = "request"
     __table_args__ = (
-        # A refusal or a return always says why; the service explains it first, in Chinese.
+        # A refusal, a return or a declined demand always says why; the service explains it first, in Chinese.
         CheckConstraint(
-            "state NOT IN ('returned', 'refused') OR (decision_reason IS NOT NULL AND decision_reason <> '')",
+            "state NOT IN ('returned', 'refused', 'declined', 'unmatched') "
+            "OR (decision_reason IS NOT NULL AND decision_reason <> '')",
             name="refusal_has_reason",
         ),
         CheckConstraint("(closed_at IS NULL) = (state = 'open')", name="closed_iff_not_open"),
