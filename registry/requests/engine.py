@@ -96,18 +96,19 @@ def deadline_from(ctx: Context, key: str | None, start: date | None = None) -> d
 def open_request(ctx: Context, type_name: str, *, organisation: Organisation, title: str, item=None,
                  change=None, level: str | None = None, round: int = 1, data: dict | None = None,
                  requester: Organisation | None = None, deadline_key: str | None = None,
-                 today: date | None = None) -> Request:
+                 today: date | None = None, due_at: date | None = None) -> Request:
     """Open a request; its ``due_at`` is the profile's deadline for the type (or ``deadline_key``), in working days from today.
 
     ``organisation`` is who must act (the provider); ``requester`` who asked.
-    ``today`` is the day the clock starts (the calendar day the request arrived).
+    ``today`` is the day the clock starts (the calendar day the request arrived); ``due_at`` a due date
+    the process fixes itself (a notice falls due when the announced change takes effect).
     """
     request_type = REQUEST_TYPES[type_name]
     request = Request(
         type=type_name, state="open", stage=request_type.first_stage, level=level, round=round, title=title[:300],
         organisation=organisation, requester=requester, item=item, change=change, data=data or {}, created_at=utcnow(),
         created_by_id=ctx.actor.id if ctx.actor else None,
-        due_at=deadline_from(ctx, deadline_key or request_type.deadline_key, today),
+        due_at=due_at or deadline_from(ctx, deadline_key or request_type.deadline_key, today),
     )
     ctx.session.add(request)
     ctx.session.flush()

@@ -40,6 +40,13 @@ class ServiceChangeIn(ma.Schema):
 _errors = error_responses(blp)
 
 
+def _body(ctx, req) -> dict[str, Any]:
+    body = request_out(ctx, req)
+    if not service_changes.sees_users(ctx, req):
+        body["data"] = {k: v for k, v in body["data"].items() if k != "users"}
+    return body
+
+
 @blp.route("/service-changes")
 class ServiceChanges(MethodView):
     @blp.arguments(PageArgs, location="query", as_kwargs=True)
@@ -51,7 +58,7 @@ class ServiceChanges(MethodView):
         ctx = writer_context()
         query = queries.request_query(ctx, service_changes.TYPE, service_changes.visible_notices(ctx), state=state, due=due, stage=stage)
         rows, total = queries.page(ctx, query, page, per_page)
-        return page_body([request_out(ctx, r) for r in rows], total, page, per_page)
+        return page_body([_body(ctx, r) for r in rows], total, page, per_page)
 
     @blp.arguments(ServiceChangeIn)
     @blp.response(201, RequestOut)
@@ -61,7 +68,7 @@ class ServiceChanges(MethodView):
         ctx = writer_context()
         req = service_changes.announce_service_change(ctx, item_for_notice(ctx, data["item"]), data)
         ctx.session.commit()
-        return request_out(ctx, req)
+        return _body(ctx, req)
 
 
 @blp.route("/service-changes/<int:request_id>")
@@ -70,7 +77,7 @@ class ServiceChanges(MethodView):
 def get_service_change(request_id: int):
     """一件变更告知及其办理记录。"""
     ctx = writer_context()
-    return request_out(ctx, visible_request(ctx, service_changes.TYPE, request_id, service_changes.visible_notices(ctx)))
+    return _body(ctx, visible_request(ctx, service_changes.TYPE, request_id, service_changes.visible_notices(ctx)))
 
 
 @blp.route("/service-changes/<int:request_id>/actions", methods=["POST"])
@@ -83,4 +90,5 @@ def act(data: dict[str, Any], request_id: int):
     req = visible_request(ctx, service_changes.TYPE, request_id, service_changes.visible_notices(ctx))
     if not can(ctx.actor, "share:announce_change", req.organisation):
         raise PermissionDenied("只有数据提供单位可以办理本单位的变更告知")
-    return carry_action(ctx, req, data["action"], data.get("reason"))
+    carry_action(ctx, req, data["action"], data.get("reason"))
+    return _body(ctx, req)

@@ -42,6 +42,9 @@ class ServiceChangeView(RequestView):
     def create_context(self, ctx: Context) -> dict[str, Any]:
         return {"kinds": service_changes.KINDS, "earliest": service_changes.earliest_effective_day(ctx)}
 
+    def panel_context(self, ctx: Context, req: Request) -> dict[str, Any]:
+        return {"sees_users": service_changes.sees_users(ctx, req)}
+
     def may_act(self, ctx: Context, req: Request, action: str) -> bool:
         return can(ctx.actor, "share:announce_change", req.organisation)
 

@@ -65,6 +65,12 @@ def visible_notices(ctx: Context):
     return false()
 
 
+def sees_users(ctx: Context, request: Request) -> bool:
+    """Who was granted the data is the provider's, the city's and the authority's to know, not every reader's."""
+    actor = ctx.actor
+    return actor is None or actor.role in (Role.AUTHORITY_ADMIN, Role.CITY_REVIEWER) or compiles_for(actor, request.organisation)
+
+
 def service_users(ctx: Context, item: CatalogItem) -> list[Organisation]:
     """The organisations with an approved share request for ``item``: those a change would affect."""
     query = (select(Organisation).join(Request, Request.requester_id == Organisation.id)
@@ -104,12 +110,11 @@ def announce_service_change(ctx: Context, item: CatalogItem, values: dict, *, to
         raise ValidationError(errors)
     users = service_users(ctx, item)
     request = open_request(
-        ctx, TYPE, organisation=item.provider.department, item=item, today=today,
+        ctx, TYPE, organisation=item.provider.department, item=item, today=today, due_at=effective_on,
         title=f"{KINDS[kind]}：{item.name}"[:300],
         data={"kind": kind, "kind_label": KINDS[kind], "effective_on": effective_on.isoformat(),
               "description": description[:4000], "users": [{"code": o.code, "name": o.name} for o in users]},
     )
-    request.due_at = effective_on  # the notice falls due when the change takes effect
     return request
 
 

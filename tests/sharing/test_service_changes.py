@@ -86,6 +86,9 @@ def test_through_the_api(tmp_path):
         notice = created.json()
         assert notice["due_at"] == earliest and notice["data"]["kind_label"] == "停用"
         assert requester.get("/service-changes").json()["total"] == 1
+        # Who was granted the data is the provider's to know, not every reader's.
+        assert "users" in provider.get(f"/service-changes/{notice['id']}").json()["data"]
+        assert "users" not in requester.get(f"/service-changes/{notice['id']}").json()["data"]
         error_of(requester.post(f"/service-changes/{notice['id']}/actions", {"action": "done"}), 403)
         early = provider.post("/service-changes", {**body, "effective_on": local_today().isoformat()})
         assert error_of(early, 422)["errors"][0]["field"] == "effective_on"
@@ -119,4 +122,5 @@ def test_through_the_back_office(tmp_path):
         requester = client.signed_in(office.base, "requester", PASSWORD)
         status, page = requester.request(detail)
         assert status == 200 and 'id="action-done"' not in page  # users read the notice; the provider confirms it
+        assert 'id="service-users"' not in page and 'id="service-users"' in provider.request(detail)[1]
         assert requester.request(detail + "/act/done", {"csrf_token": token_in(page)})[0] == 403
