@@ -164,6 +164,9 @@ def may_steer(ctx: Context, demand: Request) -> bool:
 
 
 def may_refresh(ctx: Context, demand: Request) -> bool:
+    """While the demand is open, its requester, its county and the city may look for matches again."""
+    if demand.state != "open":
+        return False
     return (can(ctx.actor, "demand:create", demand.requester) or can(ctx.actor, "demand:county", demand.requester)
             or can(ctx.actor, "demand:city"))
 
@@ -253,6 +256,8 @@ def _suggest(ctx: Context, demand: Request, search: CatalogSearch | None) -> lis
 
 def refresh_suggestions(ctx: Context, demand: Request, search: CatalogSearch | None = None) -> list[dict]:
     """Search the catalog again for items that could serve the demand (刷新推荐)."""
+    if demand.state != "open":
+        raise ConflictError("该需求已办结，推荐不再更新")
     if not may_refresh(ctx, demand):
         raise PermissionDenied("您不能刷新此需求的推荐")
     found = _suggest(ctx, demand, search)

@@ -68,6 +68,8 @@ def test_a_demand_goes_through_the_api_from_county_to_delivery(office):
     _error(_act(office, "compiler", demand_id, "accept"), 404)  # not theirs to see
     assert _act(office, "other_compiler", demand_id, "accept").json()["stage"] == "deliver"
     _error(_act(office, "other_compiler", demand_id, "fulfil", items=[office.items["draft"]]), 422)
+    refreshed = office.api("county_compiler").post(office.url(f"/demands/{demand_id}/suggestions"))
+    assert refreshed.status_code == 200 and refreshed.json()[0]["code"] == office.items["residents"]
     done = _act(office, "other_compiler", demand_id, "fulfil", items=[office.items["residents"]]).json()
     assert done["state"] == "fulfilled" and done["item_code"] == office.items["residents"]
     assert [t["what"] for t in done["timeline"] if t["kind"] == "action"] == ["报送市级", "确认并转提供方", "受理", "数据已提供"]
@@ -75,8 +77,8 @@ def test_a_demand_goes_through_the_api_from_county_to_delivery(office):
 
     listed = office.api("county_reviewer").get(office.url("/demands"), params={"state": "fulfilled"}).json()
     assert demand_id in {d["id"] for d in listed["items"]}
-    refreshed = office.api("county_compiler").post(office.url(f"/demands/{demand_id}/suggestions"))
-    assert refreshed.status_code == 200 and refreshed.json()[0]["code"] == office.items["residents"]
+    # A closed demand's suggestions stay as they were when it was settled.
+    _error(office.api("county_compiler").post(office.url(f"/demands/{demand_id}/suggestions")), 409)
 
 
 def test_emergency_and_unmatched_demands(office):
