@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy.orm import selectinload
 
 from registry.core.context import Context
 from registry.core.errors import FieldError, ValidationError
@@ -53,5 +54,9 @@ def count(ctx: Context, query: Select) -> int:
 
 def page(ctx: Context, query: Select, number: int, size: int) -> tuple[list[Request], int]:
     """One page of ``query`` and the total."""
+    # A page shows each request's parties, item and timeline: load them per page, not per row.
+    if query.column_descriptions[0]["entity"] is Request:
+        query = query.options(selectinload(Request.organisation), selectinload(Request.requester),
+                              selectinload(Request.item), selectinload(Request.events))
     rows = list(ctx.session.scalars(query.limit(size).offset((max(number, 1) - 1) * size)))
     return rows, count(ctx, query)

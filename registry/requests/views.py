@@ -82,6 +82,7 @@ class RequestView(OfficeView):
     # -- screens ----------------------------------------------------------------------
     @expose("/")
     def index(self):
+        self.require_role()
         ctx = request_context()
         args = request.args
         state = args.get("state") or "open"
@@ -104,6 +105,7 @@ class RequestView(OfficeView):
 
     @expose("/<int:request_id>")
     def detail(self, request_id: int):
+        self.require_role()
         ctx = request_context()
         req = self._request(ctx, request_id)
         request_type = REQUEST_TYPES[req.type]
@@ -116,6 +118,7 @@ class RequestView(OfficeView):
 
     @expose("/<int:request_id>/act/<action>", methods=("POST",))
     def act_on(self, request_id: int, action: str):
+        self.require_role()
         ctx = request_context()
         req = self._request(ctx, request_id)
         page = url_for(".detail", request_id=request_id)
@@ -127,6 +130,7 @@ class RequestView(OfficeView):
 
     @expose("/<int:request_id>/comment", methods=("POST",))
     def comment(self, request_id: int):
+        self.require_role()
         ctx = request_context()
         req = self._request(ctx, request_id)
         if not self.may_comment(ctx, req):
@@ -138,6 +142,7 @@ class RequestView(OfficeView):
 
     @expose("/new", methods=("GET", "POST"))
     def new(self):
+        self.require_role()
         ctx = request_context()
         if self.create_template is None or not self.may_create(ctx):
             abort(403)
