@@ -57,6 +57,8 @@ class Settings:
     smtp_from: str | None = None
     #: ``MULU_SMTP_STARTTLS``: upgrade the connection with STARTTLS before signing in.
     smtp_starttls: bool = False
+    #: ``MULU_SMTP_SSL``: connect with TLS from the start (SMTPS, usually port 465).
+    smtp_ssl: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -104,6 +106,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
         "smtp_password": env.get("MULU_SMTP_PASSWORD") or None,
         "smtp_from": (env.get("MULU_SMTP_FROM") or "").strip() or None,
         "smtp_starttls": _flag(env.get("MULU_SMTP_STARTTLS")),
+        "smtp_ssl": _flag(env.get("MULU_SMTP_SSL")),
     }
     values.update(overrides)
     settings = Settings(**values)  # type: ignore[arg-type]
@@ -140,5 +143,10 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"MULU_SMTP_FROM={settings.smtp_from!r} 不是有效的电子邮箱地址")
     if bool(settings.smtp_user) != bool(settings.smtp_password):
         raise ConfigError("MULU_SMTP_USER 与 MULU_SMTP_PASSWORD 须同时设置")
+    if settings.smtp_ssl and settings.smtp_starttls:
+        raise ConfigError("MULU_SMTP_SSL 与 MULU_SMTP_STARTTLS 只能选一个")
+    if settings.env == "production" and settings.smtp_user and not (settings.smtp_ssl or settings.smtp_starttls):
+        # The password would cross the network in the clear.
+        raise ConfigError("生产环境登录邮件服务器须加密：请设置 MULU_SMTP_STARTTLS=1 或 MULU_SMTP_SSL=1")
     if settings.env == "production" and settings.secret_key == DEV_SECRET_KEY:
         raise ConfigError("生产环境必须设置 MULU_SECRET_KEY (MULU_SECRET_KEY is required in production)")

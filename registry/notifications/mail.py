@@ -127,7 +127,11 @@ def _message(settings: Settings, batch: MailBatch) -> EmailMessage:
 
 
 def _connect(settings: Settings) -> smtplib.SMTP:
-    smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT)
+    if settings.smtp_ssl:
+        smtp = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT,
+                                context=ssl.create_default_context())
+    else:
+        smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT)
     try:
         if settings.smtp_starttls:
             smtp.starttls(context=ssl.create_default_context())

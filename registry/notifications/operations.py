@@ -12,6 +12,7 @@ user whose action it follows. E-mail, where configured, is sent afterwards
 from __future__ import annotations
 
 import logging
+import threading
 from functools import partial
 
 from sqlalchemy import func, select, update
@@ -118,9 +119,18 @@ def _notify_after_commit(session: Session, events: tuple[tuple[int, str], ...]) 
             notices = notify(Context(session=writer), events, email=email)
             queued = [n.id for n in notices if n.email_state == "pending"]
         if queued and settings is not None and settings.sends_email:
-            mail_notices(factory, settings, queued)
+            # Off the request thread: a slow or unreachable mail server must not hold up the user's page.
+            threading.Thread(target=_mail_quietly, args=(factory, settings, queued), daemon=True,
+                             name="mulu-mail").start()
     except Exception:  # the user's own work is committed; never undo or fail it for a notice
         log.exception("could not write the notices of %s", events)
+
+
+def _mail_quietly(factory, settings, queued: list[int]) -> None:
+    try:
+        mail_notices(factory, settings, queued)
+    except Exception:  # unsent notices stay queued; `mulu deadlines check` retries them
+        log.exception("could not e-mail notices %s", queued)
 
 
 # -- reading and marking ------------------------------------------------------------

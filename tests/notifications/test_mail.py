@@ -32,7 +32,11 @@ def test_mail_settings_are_read_checked_and_the_password_never_shown(tmp_path):
     for bad, message in (({"MULU_SMTP_HOST": "mail.example.gov.cn"}, "MULU_SMTP_FROM"),
                          ({**smtp_env(25), "MULU_SMTP_PORT": "70000"}, "端口"),
                          ({**smtp_env(25), "MULU_SMTP_FROM": "mulu"}, "电子邮箱"),
-                         ({**smtp_env(25), "MULU_SMTP_USER": "mulu"}, "MULU_SMTP_PASSWORD")):
+                         ({**smtp_env(25), "MULU_SMTP_USER": "mulu"}, "MULU_SMTP_PASSWORD"),
+                         ({**smtp_env(465), "MULU_SMTP_SSL": "1", "MULU_SMTP_STARTTLS": "1"}, "只能选一个"),
+                         # In production a password never crosses the network in the clear.
+                         ({**smtp_env(25), "MULU_SMTP_USER": "mulu", "MULU_SMTP_PASSWORD": "Mima#2026",
+                           "MULU_ENV": "production", "MULU_SECRET_KEY": "x" * 40}, "须加密")):
         with pytest.raises(ConfigError, match=message):
             load_settings(bad, instance_path=tmp_path)
 

@@ -93,7 +93,7 @@ def test_a_submission_through_the_api_reaches_the_county_reviewers_and_their_mai
     for outsider in ("other_county_reviewer", "system_admin", "county_compiler"):
         assert _notices(office, outsider)["total"] == 0
 
-    [message] = office.mailbox.to(COUNTY_MAILBOX)  # sent by the web process right after the commit
+    [message] = office.mailbox.to(COUNTY_MAILBOX, wait=10)  # sent by the web process, off the request thread
     assert message["Subject"] == "【政务数据资源目录】1 条待办提醒"
     body = message.get_content()
     assert body.startswith("南召县：") and "【新事项】新的目录审核“企业登记信息" in body and "（县级）待您办理" in body

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -70,8 +71,14 @@ class Mailbox:
             self.recipients.append(list(envelope.rcpt_tos))
         return "250 OK"
 
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m, rcpt in zip(self.messages, self.recipients) if address in rcpt]
+    def to(self, address: str, wait: float = 0) -> list[EmailMessage]:
+        """What reached ``address``; with ``wait``, up to that many seconds for something to arrive."""
+        deadline = time.monotonic() + wait
+        while True:
+            found = [m for m, rcpt in zip(self.messages, self.recipients) if address in rcpt]
+            if found or time.monotonic() >= deadline:
+                return found
+            time.sleep(0.05)
 
 
 @contextmanager
