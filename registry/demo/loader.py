@@ -3,6 +3,8 @@
 Organisations go through :func:`registry.orgs.operations.create_org`, entries
 through :func:`registry.catalog.bulk.bulk_create_items` — so the demo passes
 the same validation, rules, code assignment, history and audit as real data.
+Then the demo users, drafts in review, and the regulations' processes under way
+(:mod:`registry.demo.processes`), each done as the demo user whose work it is.
 The loader flushes and never commits; the caller's unit of work does.
 """
 from __future__ import annotations
@@ -19,11 +21,13 @@ from registry.core.db import refresh_statistics
 from registry.core.errors import ConflictError
 from registry.demo import vocab
 from registry.demo.generator import generate_entries, org_tree, published_count
+from registry.demo.processes import load_demo_processes
 from registry.orgs.models import Organisation
 from registry.orgs.operations import create_org
 
 #: Sign-ins for trying the demo (user name, role, where: None for the city, "county" for the first
-#: county, else a city department's domain; display name).
+#: county, "county:<domain>" for that domain's department in the first county, else a city
+#: department's domain; display name).
 #: Demo data only: a real deployment creates its users with `mulu user create`.
 DEMO_PASSWORD = "Mulu#2026demo"
 DEMO_USERS = (
@@ -31,6 +35,10 @@ DEMO_USERS = (
     ("reviewer", "city_reviewer", None, "市级审核员"),
     ("county", "county_reviewer", "county", "县级审核员"),
     ("compiler", "compiler", "scjg", "市场监管局编目员"),
+    # The other side of the demo's processes: the police answer the market regulator's share requests and
+    # the demands the city passes on; a county bureau's compiler records the county's demands.
+    ("police", "compiler", "ga", "公安局编目员"),
+    ("county_compiler", "compiler", "county:mz", f"{vocab.COUNTIES[0][1]}民政局编目员"),
 )
 #: Drafts the demo sends to review, and how many of their steps it shows as overdue.
 DEMO_SUBMISSIONS = 40
@@ -69,18 +77,32 @@ def load_demo(ctx: Context, items: int, seed: int, progress: Callable[[int], Non
                              progress=(lambda done: progress(published + done)) if progress else None)
     users = _demo_users(ctx, orgs)
     _demo_reviews(ctx)
+    load_demo_processes(ctx)
     refresh_statistics(ctx.session)
     return DemoStats(organisations=len(orgs), items=first.items + rest.items, fields=first.fields + rest.fields, users=users)
 
 
 def _demo_users(ctx: Context, orgs: dict[str, Organisation]) -> tuple[str, ...]:
     from registry.accounts.operations import create_user
-    from registry.demo.generator import city_department_code
 
     for username, role, where, display in DEMO_USERS:
-        org = vocab.CITY_CODE if where is None else vocab.COUNTIES[0][0] if where == "county" else city_department_code(where)
-        create_user(ctx, username, role, org, DEMO_PASSWORD, display_name=display)
+        create_user(ctx, username, role, _demo_user_org(where), DEMO_PASSWORD, display_name=display)
     return tuple(u[0] for u in DEMO_USERS)
+
+
+def _demo_user_org(where: str | None) -> str:
+    """The code of the organisation a :data:`DEMO_USERS` row places its user in."""
+    from registry.demo.generator import city_department_code
+
+    county = vocab.COUNTIES[0][0]
+    if where is None:
+        return vocab.CITY_CODE
+    if where == "county":
+        return county
+    if where.startswith("county:"):
+        domain = where.split(":", 1)[1]
+        return next(o.code for o in org_tree() if o.level == "department" and o.parent == county and o.domain == domain)
+    return city_department_code(where)
 
 
 def _demo_reviews(ctx: Context) -> None:
