@@ -127,6 +127,7 @@ def catalog_from_db(rt: Runtime, source: str, table: str, schema: str | None, or
     from registry.mounts.connections import adhoc_connection
     from registry.mounts.operations import save_and_mount
     from registry.mounts.reflection import propose_from_table
+    from registry.mounts.transactions import releasing
     from registry.mounts.sources import sources_for
 
     if save and not org_code:
@@ -139,11 +140,13 @@ def catalog_from_db(rt: Runtime, source: str, table: str, schema: str | None, or
     connection = adhoc_connection(source) if "://" in source else sources.connections.get(source)
     proposal, saved, errors = None, None, []
     try:
-        with unit_of_work(rt.sessions, write=save) as session:
+        # Start as a reader: the live table is read with no transaction open, and --save writes afterwards.
+        with unit_of_work(rt.sessions, write=False) as session:
             ctx = rt.context(session)
-            proposal = propose_from_table(ctx, connection, table, schema, org_code, overrides)
-            if save:
-                saved = save_and_mount(ctx, sources, proposal).item.code  # a named connection's table is mounted too
+            proposal = propose_from_table(ctx, connection, table, schema, org_code, overrides,
+                                          release=releasing(session, write=save))
+            if save:  # a named connection's table is mounted too
+                saved = save_and_mount(ctx, sources, proposal, release=releasing(session)).item.code
     except ValidationError as exc:
         if proposal is None:
             raise

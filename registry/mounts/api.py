@@ -37,6 +37,7 @@ from registry.mounts.queries import (
 )
 from registry.mounts.reflection import propose_from_table
 from registry.mounts.sources import Sources, sources_for
+from registry.mounts.transactions import releasing
 from registry.orgs.operations import get_org
 
 
@@ -201,10 +202,29 @@ def _insider_item(ctx: Context, code: str):
 
 
 def _mount(ctx: Context, item, mount_id: int) -> ResourceMount:
+    """The item's mount; the same 404 whether it does not exist or the caller may not see the item's mounts."""
+    missing = f"条目“{item.code}”没有编号为 {mount_id} 的挂接"
+    if not sees_mounts(ctx, item):
+        abort(404, message=missing)
     try:
         return mounts.get_mount(ctx, item, mount_id)
-    except NotFound as exc:
+    except NotFound:
+        abort(404, message=missing)
+
+
+def _release(ctx: Context):
+    """Sources are read with the request's transaction ended (see :mod:`registry.mounts.transactions`)."""
+    return releasing(ctx.session)
+
+
+def _checked(ctx: Context, mount: ResourceMount) -> ResourceMount:
+    """Check the mount now (its source read with no transaction open) and return it as stored."""
+    mount_id = mount.id
+    try:
+        checks.check_mount(ctx, mount, _sources(), release=_release(ctx))
+    except NotFound as exc:  # removed while its source was read
         abort(404, message=str(exc))
+    return ctx.session.get(ResourceMount, mount_id)
 
 
 _errors = error_responses(blp)
@@ -231,12 +251,13 @@ class ItemMounts(MethodView):
         kind, note = data["kind"], data.get("note")
         if kind == "table":
             mount = mounts.add_table_mount(ctx, item, _sources(), connection=data.get("connection") or "", table=data.get("table") or "",
-                                           schema=data.get("schema"), timestamp_column=data.get("timestamp_column"), note=note)
+                                           schema=data.get("schema"), timestamp_column=data.get("timestamp_column"), note=note,
+                                           release=_release(ctx))
         elif kind == "api":
             mount = mounts.add_api_mount(ctx, item, url=data.get("url") or "", method=data["method"], doc_url=data.get("doc_url"),
                                          valid_from=data.get("valid_from"), valid_to=data.get("valid_to"), note=note)
         else:
-            mount = mounts.add_file_mount(ctx, item, _sources(), url=data.get("url") or "", note=note)
+            mount = mounts.add_file_mount(ctx, item, _sources(), url=data.get("url") or "", note=note, release=_release(ctx))
         ctx.session.commit()
         return mount_body(mount)
 
@@ -250,7 +271,8 @@ def upload_file(data: dict[str, Any], code: str):
     ctx = writer_context()
     item = visible_item(ctx, code, public=False)
     upload = data["file"]
-    mount = mounts.add_file_mount(ctx, item, _sources(), upload=upload.stream, filename=upload.filename, note=data.get("note"))
+    mount = mounts.add_file_mount(ctx, item, _sources(), upload=upload.stream, filename=upload.filename, note=data.get("note"),
+                                  release=_release(ctx))
     ctx.session.commit()
     return mount_body(mount)
 
@@ -274,7 +296,7 @@ def check(code: str, mount_id: int):
     ctx = writer_context()
     item = visible_item(ctx, code, public=False)
     mount = _mount(ctx, item, mount_id)
-    checks.check_mount(ctx, mount, _sources())
+    mount = _checked(ctx, mount)
     ctx.session.commit()
     return mount_body(mount)
 
@@ -330,11 +352,12 @@ def propose(data: dict[str, Any]):
     try:
         connection = mounts.usable_connection(ctx, sources, data["connection"], provider) if provider \
             else sources.connections.get(data["connection"])
-        proposal = propose_from_table(ctx, connection, data["table"], data.get("schema"), org, data.get("values") or None)
+        proposal = propose_from_table(ctx, connection, data["table"], data.get("schema"), org, data.get("values") or None,
+                                      release=_release(ctx))
     except SourceError as exc:
         raise ValidationError(FieldError("table", str(exc), "表名")) from None
     saved = None
     if data["save"]:
-        saved = mounts.save_and_mount(ctx, sources, proposal).item.code
+        saved = mounts.save_and_mount(ctx, sources, proposal, release=_release(ctx)).item.code
         ctx.session.commit()
     return {**proposal.as_dict(), "saved": saved}

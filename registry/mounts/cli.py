@@ -3,7 +3,10 @@
 ``mulu mounts check`` is meant for a scheduler (cron, systemd timer): it
 checks every mount, stores each result for the back office, and exits 0 when
 everything matches, 1 when drift was found or a source could not be read
-(the last line says which), 2 on bad use.
+(the last line says which), 2 on bad use. The sources are read with no
+transaction open on the catalog's database; the results are written after, in
+one short transaction. (The back office's “check all” checks a few at a time;
+this is the command that checks the whole instance.)
 """
 from __future__ import annotations
 
@@ -58,10 +61,11 @@ def check(rt: Runtime, org_code: str | None, as_json: bool) -> None:
     from registry.accounts.permissions import subtree_ids
     from registry.core.errors import NotFound
     from registry.mounts.checks import check_mounts
+    from registry.mounts.transactions import releasing
     from registry.orgs.operations import get_org
 
     sources = _sources(rt)
-    with unit_of_work(rt.sessions) as session:
+    with unit_of_work(rt.sessions, write=False) as session:  # reads first; the write lock is taken after the looks
         ctx = rt.context(session)
         org_ids = None
         if org_code:
@@ -69,7 +73,7 @@ def check(rt: Runtime, org_code: str | None, as_json: bool) -> None:
                 org_ids = subtree_ids(session, get_org(ctx, org_code).id)
             except NotFound as exc:
                 fail(str(exc), 2)
-        results = check_mounts(ctx, sources, org_ids)
+        results = check_mounts(ctx, sources, org_ids, release=releasing(session))
         rows = [mount_row(mount) for mount, _ in results]
     counts = {status: sum(1 for r in rows if r["status"] == status) for status in ("ok", "drift", "error")}
     if as_json:
@@ -102,10 +106,15 @@ def _print_rows(rows: list[dict]) -> None:
 @pass_runtime
 @handles_errors
 def connections(rt: Runtime, as_json: bool) -> None:
-    """列出实例配置的连接（connections.toml 与 MULU_CONNECTION_*），口令已隐去。"""
+    """列出实例配置的连接（connections.toml 与 MULU_CONNECTION_*），口令已隐去，及可使用的单位。
+
+    连接须写明可使用的单位：organisations = [机构代码…] 或 everyone = true（环境变量定义的连接用
+    MULU_CONNECTION_<名称>_ORGANISATIONS=代码,代码 或 *）；都未写的连接只有数据主管部门和系统可读取，不能挂接。
+    """
     found = _sources(rt).connections
     rows = [{"name": c.name, "label": c.label, "url": c.masked_url, "timeout": c.timeout,
-             "organisations": sorted(c.organisations)} for c in found.connections.values()]
+             "organisations": sorted(c.organisations), "everyone": c.everyone, "served": c.served}
+            for c in found.connections.values()]
     rows.sort(key=lambda r: r["name"])
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -113,6 +122,5 @@ def connections(rt: Runtime, as_json: bool) -> None:
     if not rows:
         click.echo("没有配置连接（见实例目录的 connections.toml 或环境变量 MULU_CONNECTION_<名称>）")
     for row in rows:
-        limited = f"，限 {'、'.join(row['organisations'])} 使用" if row["organisations"] else ""
-        click.echo(f"{row['name']}  {row['label']}  {row['url']}（超时 {row['timeout']:g} 秒{limited}）")
+        click.echo(f"{row['name']}  {row['label']}  {row['url']}（超时 {row['timeout']:g} 秒；{row['served']}）")
 

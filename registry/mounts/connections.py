@@ -6,10 +6,25 @@ read from the instance folder's ``connections.toml``::
     [connections.hr]
     url = "postgresql+psycopg://reader:secret@10.0.0.5/hr"
     label = "人事管理系统库"
-    organisations = ["11411300MB0000001X"]   # optional: only these departments may use it
+    organisations = ["11411300MB0000001X"]   # the departments whose compilers may use it
     timeout = 10                             # optional: seconds, for connecting and for each statement
 
-or from an environment variable ``MULU_CONNECTION_HR=<url>`` (which wins).
+    [connections.open_data]
+    url = "postgresql+psycopg://reader:secret@10.0.0.6/open"
+    everyone = true                          # every department may use it
+
+or from an environment variable ``MULU_CONNECTION_HR=<url>`` (which wins over
+the file's URL), with ``MULU_CONNECTION_HR_ORGANISATIONS=<code>,<code>`` (or
+``*`` for every department) saying who may use it.
+
+A connection serves no department unless it says which (``organisations``)
+or says ``everyone = true``: a department's database is not open to every
+other department's compilers by default. A department's compilers list, read
+and mount only the connections that serve it; the authority (数据主管部门)
+and the system (the CLI) may list and read any, but a table is mounted on an
+item only from a connection that serves the item's provider, and each check
+asks again (a connection that stopped serving the provider is not read).
+
 Every URL that is shown, logged, audited or put in an error is masked
 (:func:`mask_url`), and errors never chain the driver's exception, whose text
 or arguments might carry the credentials.
@@ -28,7 +43,7 @@ import time
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -41,6 +56,8 @@ from sqlalchemy.pool import NullPool
 from registry.core.errors import ConfigError, MuluError
 
 ENV_PREFIX = "MULU_CONNECTION_"
+#: ``MULU_CONNECTION_<NAME>_ORGANISATIONS``: who may use an environment-defined connection (codes, or ``*``).
+ENV_ORGANISATIONS_SUFFIX = "_ORGANISATIONS"
 CONFIG_FILE = "connections.toml"
 #: Seconds allowed for connecting and for each statement, unless a connection says otherwise.
 DEFAULT_TIMEOUT = 15.0
@@ -84,6 +101,8 @@ class Connection:
     label: str = ""
     organisations: frozenset[str] = frozenset()
     timeout: float = DEFAULT_TIMEOUT
+    #: Every department may use it (``everyone = true``); otherwise only ``organisations``.
+    everyone: bool = False
 
     @property
     def masked_url(self) -> str:
@@ -97,8 +116,17 @@ class Connection:
         return f"{self.name}（{self.masked_url}）"
 
     def serves(self, org_code: str | None) -> bool:
-        """Whether a department may use it: all may, unless the connection names the ones that may."""
-        return not self.organisations or (org_code is not None and org_code in self.organisations)
+        """Whether a department may use it: the ones it names, or every one if it says ``everyone``; none otherwise."""
+        return self.everyone or (org_code is not None and org_code.strip().upper() in self.organisations)
+
+    @property
+    def served(self) -> str:
+        """Who may use it, as the CLI and the docs say it."""
+        if self.everyone:
+            return "所有单位可用"
+        if self.organisations:
+            return f"限 {'、'.join(sorted(self.organisations))} 使用"
+        return "未指定可用单位：仅数据主管部门和系统可读取，不能挂接"
 
 
 def adhoc_connection(url: str, timeout: float = DEFAULT_TIMEOUT) -> Connection:
@@ -126,6 +154,7 @@ class ConnectionRegistry:
         return found
 
     def usable_by(self, org_code: str | None, everything: bool = False) -> list[Connection]:
+        """The connections a department may use (``everything``: all of them, for the authority and the system)."""
         return [c for _, c in sorted(self.connections.items()) if everything or c.serves(org_code)]
 
     @classmethod
@@ -141,12 +170,27 @@ class ConnectionRegistry:
                 raise ConfigError(f"{path} 格式不正确：{exc}") from None
             for name, entry in (data.get("connections") or {}).items():
                 found[_checked_name(name, str(path))] = _from_entry(name.lower(), entry, str(path))
+        served: dict[str, tuple[str, str]] = {}
         for key, value in env.items():
-            if key.startswith(ENV_PREFIX) and value.strip():
-                name = _checked_name(key[len(ENV_PREFIX):], key)
-                base = found.get(name)
-                found[name] = _from_entry(name, {"url": value.strip(), **({"label": base.label, "timeout": base.timeout,
-                                                                          "organisations": sorted(base.organisations)} if base else {})}, key)
+            if not key.startswith(ENV_PREFIX) or not value.strip():
+                continue
+            if key.upper().endswith(ENV_ORGANISATIONS_SUFFIX):
+                served[_checked_name(key[len(ENV_PREFIX):-len(ENV_ORGANISATIONS_SUFFIX)], key)] = (key, value)
+                continue
+            name = _checked_name(key[len(ENV_PREFIX):], key)
+            base = found.get(name)
+            found[name] = _from_entry(name, {"url": value.strip(), **({"label": base.label, "timeout": base.timeout,
+                                                                      "organisations": sorted(base.organisations),
+                                                                      "everyone": base.everyone} if base else {})}, key)
+        for name, (key, value) in served.items():
+            if name not in found:
+                raise ConfigError(f"{key}：没有名为“{name}”的连接（应与 {ENV_PREFIX}{name.upper()} 或 {CONFIG_FILE} 中的连接同名）")
+            codes = [code.strip() for code in value.split(",") if code.strip()]
+            everyone = codes == ["*"]
+            if not everyone and "*" in codes:
+                raise ConfigError(f"{key}：应为以逗号分隔的机构代码，或单独一个 *（所有单位）")
+            found[name] = replace(found[name], everyone=everyone,
+                                  organisations=frozenset() if everyone else frozenset(c.upper() for c in codes))
         return cls(found)
 
 
@@ -171,8 +215,13 @@ def _from_entry(name: str, entry: object, where: str) -> Connection:
     orgs = entry.get("organisations", [])
     if not isinstance(orgs, list) or not all(isinstance(o, str) for o in orgs):
         raise ConfigError(f"{where}：连接“{name}”的 organisations 应为机构代码的列表")
+    everyone = entry.get("everyone", False)
+    if not isinstance(everyone, bool):
+        raise ConfigError(f"{where}：连接“{name}”的 everyone 应为 true 或 false")
+    if everyone and orgs:
+        raise ConfigError(f"{where}：连接“{name}”不能同时写 everyone = true 和 organisations")
     return Connection(name=name, url=url, label=str(entry.get("label") or ""), organisations=frozenset(o.strip().upper() for o in orgs),
-                      timeout=float(timeout))
+                      timeout=float(timeout), everyone=everyone)
 
 
 # -- opening ---------------------------------------------------------------------------

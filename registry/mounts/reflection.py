@@ -33,6 +33,7 @@ from registry.mounts.connections import (
     adhoc_connection,
     opened,
 )
+from registry.mounts.transactions import Release, stay
 from registry.mounts.types import map_type, type_text
 from registry.orgs.models import Organisation
 
@@ -129,22 +130,29 @@ def _clean(text_value: str | None) -> str | None:
     return value or None
 
 
-_SQLITE_COLUMN_NOTE = re.compile(r'^\s*[`"\[]?([^\s`"\]]+)[`"\]]?\s+[^-]*?--\s*(.+?)\s*$')
-_SQLITE_TABLE_NOTE = re.compile(r"\(\s*--\s*(.+?)\s*$", re.MULTILINE)
+# Matched against a stripped line, with no two neighbouring parts able to take the same characters: a pattern
+# like ``\s+[^-]*?`` or ``(.+?)\s*$`` backtracks quadratically over a long run of spaces in a department's DDL.
+_SQLITE_COLUMN_NOTE = re.compile(r'[`"\[]?([^\s`"\]]+)[`"\]]?\s[^-]*--\s*(\S.*)')
+_SQLITE_TABLE_NOTE = re.compile(r"\(\s*--(.*)")
 
 
 def _sqlite_comments(conn: DBConnection, table: str) -> tuple[dict[str, str], str | None]:
     """SQLite has no COMMENT: by convention ``-- 说明`` after a column's definition in the CREATE TABLE, and
     after its opening parenthesis for the table."""
     ddl = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = :name"), {"name": table}).scalar() or ""
+    return sqlite_ddl_comments(ddl)
+
+
+def sqlite_ddl_comments(ddl: str) -> tuple[dict[str, str], str | None]:
+    """The ``-- 说明`` comments of a CREATE TABLE statement: per column (lower-cased name), and the table's."""
+    lines = ddl.splitlines()
     columns = {}
-    for line in ddl.splitlines()[1:]:
-        match = _SQLITE_COLUMN_NOTE.match(line)
+    for line in lines[1:]:
+        match = _SQLITE_COLUMN_NOTE.match(line.strip())
         if match:
             columns[match.group(1).lower()] = match.group(2)
-    first = ddl.splitlines()[0] if ddl else ""
-    table_note = _SQLITE_TABLE_NOTE.search(first)
-    return columns, table_note.group(1) if table_note else None
+    table_note = _SQLITE_TABLE_NOTE.search(lines[0]) if lines else None
+    return columns, (table_note.group(1).strip() or None) if table_note else None
 
 
 # -- proposing ------------------------------------------------------------------------
@@ -169,15 +177,18 @@ class Proposal:
 
 
 def propose_from_table(ctx: Context, source: str | Connection, table: str, schema: str | None = None,
-                       org: Organisation | str | None = None, overrides: dict[str, Any] | None = None) -> Proposal:
+                       org: Organisation | str | None = None, overrides: dict[str, Any] | None = None,
+                       release: Release = stay) -> Proposal:
     """Reflect ``table`` and propose an entry for it (``org`` as the provider); nothing is written.
 
     ``source`` is a configured :class:`Connection` or a SQLAlchemy URL (the
     operator's CLI). ``overrides`` replace proposed elements (``open_basis``,
-    ``update_cycle`` …) the table cannot tell.
+    ``update_cycle`` …) the table cannot tell. The table is read inside
+    ``release()`` (see :mod:`registry.mounts.transactions`).
     """
     connection = source if isinstance(source, Connection) else adhoc_connection(source)
-    live = read_table(connection, table, schema)
+    with release():
+        live = read_table(connection, table, schema)
     return proposal_for(ctx, live, connection, org, overrides)
 
 

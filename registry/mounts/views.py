@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
+from sqlalchemy import func, select
 
 from registry.accounts.models import Role
 from registry.accounts.permissions import CATALOG_ROLES, can, item_scope, subtree_ids
@@ -31,15 +32,25 @@ from registry.mounts.queries import (
     problem_mounts,
     sees_mounts,
 )
-from registry.mounts.reflection import list_tables, propose_from_table
+from registry.mounts.reflection import list_tables, proposal_for, read_table
 from registry.mounts.sources import Sources, sources_for
+from registry.mounts.transactions import releasing
 from registry.office.admin import OfficeView, carry_out
 from registry.orgs.models import Organisation, OrgLevel
 from registry.orgs.operations import list_orgs
 
+#: At most this many mounts are checked by “check all” in the back office, those checked longest ago first; the
+#: whole instance is checked by the scheduler (``mulu mounts check``), not by a web request.
+CHECK_ALL_LIMIT = 20
+
 
 def _sources() -> Sources:
     return sources_for(runtime().settings)
+
+
+def _release(ctx: Context):
+    """Sources are read with the request's transaction ended (see :mod:`registry.mounts.transactions`)."""
+    return releasing(ctx.session, write=request.method not in ("GET", "HEAD", "OPTIONS"))
 
 
 def _connections(ctx: Context, sources: Sources):
@@ -80,17 +91,29 @@ class MountsView(OfficeView):
 
     @expose("/check", methods=("POST",))
     def check_all(self):
-        """Check every mount the user may check: the authority all of them, a compiler their department's."""
+        """Check the mounts the user may check, at most :data:`CHECK_ALL_LIMIT` of them (the least recently checked):
+        the authority's of all departments (or of the department chosen in the report), a compiler their
+        department's. The scheduler's ``mulu mounts check`` checks them all."""
         ctx = request_context()
         if not self._may_check_all(ctx):
             abort(403)
         org_ids = None if ctx.actor.role is Role.AUTHORITY_ADMIN else subtree_ids(ctx.session, ctx.actor.organisation.department.id)
+        chosen = _int(request.form.get("org"))
+        if chosen is not None:
+            wanted = subtree_ids(ctx.session, chosen)
+            org_ids = wanted if org_ids is None else org_ids & wanted
+        total = ctx.session.scalar(select(func.count()).select_from(checks.mounts_to_check(org_ids).subquery()))
 
         def done(results) -> str:
             counts = {s: sum(1 for _, status in results if status.value == s) for s in ("ok", "drift", "error")}
-            return gettext("已检查 %(n)d 项：一致 %(ok)d，不一致 %(drift)d，检查失败 %(error)d", n=len(results), **counts)
+            said = gettext("已检查 %(n)d 项：一致 %(ok)d，不一致 %(drift)d，检查失败 %(error)d", n=len(results), **counts)
+            if total > len(results):
+                said += " " + gettext("后台一次至多检查 %(limit)d 项（最久未检查的优先），其余 %(rest)d 项由定时任务 mulu mounts check 检查。",
+                                      limit=CHECK_ALL_LIMIT, rest=total - len(results))
+            return said
 
-        return carry_out(ctx, lambda: checks.check_mounts(ctx, _sources(), org_ids), done, url_for(".index"))
+        return carry_out(ctx, lambda: checks.check_mounts(ctx, _sources(), org_ids, release=_release(ctx), limit=CHECK_ALL_LIMIT),
+                         done, url_for(".index", org=chosen))
 
     # -- one item's mounts -------------------------------------------------------------
 
@@ -123,7 +146,8 @@ class MountsView(OfficeView):
         if kind == MountKind.TABLE.value:
             work = lambda: mounts.add_table_mount(ctx, item, _sources(), connection=form.get("connection", ""),
                                                   table=form.get("table", ""), schema=form.get("schema"),
-                                                  timestamp_column=form.get("timestamp_column"), note=form.get("note"))
+                                                  timestamp_column=form.get("timestamp_column"), note=form.get("note"),
+                                                  release=_release(ctx))
         elif kind == MountKind.API.value:
             work = lambda: mounts.add_api_mount(ctx, item, url=form.get("url", ""), method=form.get("method", "GET"),
                                                 doc_url=form.get("doc_url"), valid_from=form.get("valid_from"),
@@ -133,7 +157,8 @@ class MountsView(OfficeView):
             has_file = upload is not None and bool(upload.filename)
             work = lambda: mounts.add_file_mount(ctx, item, _sources(), upload=upload.stream if has_file else None,
                                                  filename=upload.filename if has_file else None,
-                                                 url=form.get("url") if not has_file else None, note=form.get("note"))
+                                                 url=form.get("url") if not has_file else None, note=form.get("note"),
+                                                 release=_release(ctx))
         else:
             abort(400)
 
@@ -156,7 +181,7 @@ class MountsView(OfficeView):
         ctx = request_context()
         item = self._item(ctx, code)
         mount = self._mount(ctx, item, mount_id)
-        return carry_out(ctx, lambda: checks.check_mount(ctx, mount, _sources()),
+        return carry_out(ctx, lambda: checks.check_mount(ctx, mount, _sources(), release=_release(ctx)),
                          lambda status: gettext("检查完成：%(status)s", status=status.label), url_for(".item", code=code))
 
     def _mount(self, ctx: Context, item: CatalogItem, mount_id: int):
@@ -184,14 +209,16 @@ class MountsView(OfficeView):
         tables, proposal, errors = [], None, []
         if chosen is not None:
             try:
-                tables = list_tables(chosen, schema)
-                if table:
-                    proposal = propose_from_table(ctx, chosen, table, schema, provider, self._overrides(args))
+                with _release(ctx)():  # the department's database is read with no transaction open on ours
+                    tables = list_tables(chosen, schema)
+                    live = read_table(chosen, table, schema) if table else None
+                if live is not None:
+                    proposal = proposal_for(ctx, live, chosen, provider, self._overrides(args))
             except SourceError as exc:
                 flash(str(exc), "error")
         if request.method == "POST" and proposal is not None:
             try:
-                result = mounts.save_and_mount(ctx, sources, proposal)
+                result = mounts.save_and_mount(ctx, sources, proposal, release=_release(ctx))
                 ctx.session.commit()
             except MuluError as exc:
                 ctx.session.rollback()

@@ -13,6 +13,7 @@ from registry.accounts.operations import create_user
 from registry.catalog.operations import create_item
 from registry.core.context import Context
 from registry.mounts.connections import Connection, ConnectionRegistry
+from registry.mounts.network import HostPolicy
 from registry.mounts.sources import Sources
 from registry.orgs.operations import create_org
 from registry.review.operations import approve, current_step, submit_item
@@ -59,10 +60,13 @@ def run_sql(path: Path, *statements: str) -> None:
         conn.close()
 
 
-def sources(tmp_path: Path, **urls: str) -> Sources:
-    """Sources with the given named connections and an uploads folder under ``tmp_path``."""
-    registry = ConnectionRegistry({name: Connection(name, url, label=f"{name}库", timeout=5) for name, url in urls.items()})
-    return Sources(registry, tmp_path / "uploads", max_upload_bytes=64 * 1024, fetch_timeout=5)
+def sources(tmp_path: Path, allow: str | None = None, **urls: str) -> Sources:
+    """Sources with the given named connections (serving every department) and an uploads folder under ``tmp_path``;
+    ``allow`` is what ``MULU_MOUNT_ALLOWED_HOSTS`` would say (the tests' web servers are on 127.0.0.1)."""
+    registry = ConnectionRegistry({name: Connection(name, url, label=f"{name}库", timeout=5, everyone=True)
+                                   for name, url in urls.items()})
+    return Sources(registry, tmp_path / "uploads", max_upload_bytes=64 * 1024, fetch_timeout=5,
+                   allowed_hosts=HostPolicy.parse(allow))
 
 
 @dataclass
@@ -128,8 +132,8 @@ class Office:
 
 @contextmanager
 def live_office(instance: Path, database_url: str, names: tuple[str, ...]) -> Iterator[Office]:
-    """A served instance whose ``connections.toml`` names ``hr`` (a real SQLite file), with the organisation tree,
-    the named users (each with an API token), a draft person entry and a published one."""
+    """A served instance whose ``connections.toml`` names ``hr`` (a real SQLite file) serving the department ``dept``
+    only, with the organisation tree, the named users (each with an API token), a draft person entry and a published one."""
     from live import seeded_office
 
     from registry.accounts.tokens import create_token
@@ -137,10 +141,12 @@ def live_office(instance: Path, database_url: str, names: tuple[str, ...]) -> It
     instance.mkdir(parents=True, exist_ok=True)
     source = instance.parent / "hr-source.db"
     url = make_source_db(source)
-    (instance / "connections.toml").write_text(f'[connections.hr]\nurl = "{url}"\nlabel = "人事库"\n', encoding="utf-8")
 
     def seed(ctx):
         world = make_world(ctx, *names)
+        (instance / "connections.toml").write_text(
+            f'[connections.hr]\nurl = "{url}"\nlabel = "人事库"\ntimeout = 10\norganisations = ["{world.orgs.dept.code}"]\n',
+            encoding="utf-8")
         draft = person_item(ctx, world.orgs.dept)
         published = person_item(ctx, world.orgs.dept, name="人口基本信息（已发布）")
         publish(ctx, published)
@@ -163,3 +169,111 @@ def office_database(tmp_path_factory, name: str) -> Iterator[str]:
     url = new_postgres_database(f"mulu_{name}")
     yield url
     drop_postgres_database(url)
+
+
+# -- a slow source, and whether the catalog's database is free meanwhile -----------------------------
+
+class GatedFiles:
+    """A local web server holding one file whose answers can be held back: while ``held``, a request waits (at most
+    30 s) until :meth:`let_go`, after setting ``arrived`` — a source that is slow exactly as long as a test wants."""
+
+    CONTENT = b"PK slow workbook"
+
+    def __init__(self):
+        import functools
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.arrived, self.gate, self.held = threading.Event(), threading.Event(), False
+        gated = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self._answer(True)
+
+            def do_HEAD(self):
+                self._answer(False)
+
+            def _answer(self, body: bool) -> None:
+                if gated.held:
+                    gated.arrived.set()
+                    gated.gate.wait(30)
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(gated.CONTENT)))
+                self.send_header("Last-Modified", "Sun, 01 Mar 2026 08:00:00 GMT")
+                self.end_headers()
+                if body:
+                    self.wfile.write(gated.CONTENT)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler))
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/slow.xlsx"
+
+    def hold(self) -> None:
+        self.arrived.clear()
+        self.gate.clear()
+        self.held = True
+
+    def let_go(self) -> None:
+        self.held = False
+        self.gate.set()
+
+    def close(self) -> None:
+        self.let_go()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def assert_catalog_writable(database_url: str) -> None:
+    """Another connection can write to the catalog's database now: on SQLite it takes the write lock within a second;
+    on PostgreSQL no session of the catalog's database sits idle inside a transaction."""
+    import sqlite3
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        conn = sqlite3.connect(url.database, timeout=1, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")  # raises "database is locked" if a writer holds it
+            conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+        return
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            idle = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                     "AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'")).scalar()
+    finally:
+        engine.dispose()
+    assert idle == 0, f"{idle} session(s) of the catalog's database idle in a transaction"
+
+
+def run_in_thread(work):
+    """Start ``work()`` in a thread; returns a function that waits for it and gives its result (or raises its error)."""
+    import threading
+
+    box: dict = {}
+
+    def run():
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+
+    def result(timeout: float = 60):
+        thread.join(timeout)
+        assert not thread.is_alive(), "still running"
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
+
+    return result

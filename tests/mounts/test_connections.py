@@ -25,19 +25,44 @@ PG_URL = "postgresql+psycopg://reader:S3cr%40t%21pw@127.0.0.1:1/hr"  # nothing l
 def test_connections_come_from_the_instance_file_and_the_environment(tmp_path):
     (tmp_path / "connections.toml").write_text(
         '[connections.HR]\nurl = "sqlite:////data/hr.db"\nlabel = "人事库"\ntimeout = 3\norganisations = ["11411300000000010p"]\n'
-        '[connections.tax]\nurl = "postgresql+psycopg://u:old@db/tax"\nlabel = "税务库"\n', encoding="utf-8")
+        '[connections.tax]\nurl = "postgresql+psycopg://u:old@db/tax"\nlabel = "税务库"\neveryone = true\n'
+        '[connections.secret]\nurl = "sqlite:////data/secret.db"\n', encoding="utf-8")
     registry = ConnectionRegistry.load(tmp_path, {"MULU_CONNECTION_TAX": PG_URL, "MULU_CONNECTION_GIS": "sqlite:////data/gis.db",
                                                   "UNRELATED": "x"})
-    assert registry.names() == ["gis", "hr", "tax"]
+    assert registry.names() == ["gis", "hr", "secret", "tax"]
     hr = registry.get("hr")
-    assert (hr.label, hr.timeout, hr.organisations) == ("人事库", 3.0, frozenset({"11411300000000010P"}))
-    assert hr.serves("11411300000000010P") and not hr.serves("OTHER") and registry.get("gis").serves("ANY")
+    assert (hr.label, hr.timeout, hr.organisations, hr.everyone) == ("人事库", 3.0, frozenset({"11411300000000010P"}), False)
+    assert hr.serves("11411300000000010P") and not hr.serves("OTHER") and not hr.serves(None)
     tax = registry.get("TAX")
-    assert tax.url == PG_URL and tax.label == "税务库"  # the environment's URL wins, the file's description stays
-    assert [c.name for c in registry.usable_by("OTHER")] == ["gis", "tax"]
-    assert [c.name for c in registry.usable_by("OTHER", everything=True)] == ["gis", "hr", "tax"]
+    assert tax.url == PG_URL and tax.label == "税务库" and tax.everyone  # the environment's URL wins, the file's rest stays
+    assert tax.serves("ANY") and tax.serves(None)
+    # Deny by default: a connection that names no department, nor says everyone, serves none.
+    assert not registry.get("gis").serves("ANY") and not registry.get("secret").serves("11411300000000010P")
+    assert [c.name for c in registry.usable_by("OTHER")] == ["tax"]
+    assert [c.name for c in registry.usable_by("11411300000000010P")] == ["hr", "tax"]
+    assert [c.name for c in registry.usable_by("OTHER", everything=True)] == ["gis", "hr", "secret", "tax"]
     with pytest.raises(SourceError, match="未配置名为“nope”的连接"):
         registry.get("nope")
+
+
+def test_an_environment_connection_says_who_may_use_it(tmp_path):
+    (tmp_path / "connections.toml").write_text('[connections.hr]\nurl = "sqlite:////data/hr.db"\neveryone = true\n', encoding="utf-8")
+    registry = ConnectionRegistry.load(tmp_path, {
+        "MULU_CONNECTION_GIS": "sqlite:////data/gis.db", "MULU_CONNECTION_GIS_ORGANISATIONS": " a1, B2 ,",
+        "MULU_CONNECTION_OPEN": "sqlite:////data/open.db", "MULU_CONNECTION_OPEN_ORGANISATIONS": "*",
+        "MULU_CONNECTION_HR_ORGANISATIONS": "C3",  # narrows the file's connection
+        "MULU_CONNECTION_BARE": "sqlite:////data/bare.db"})
+    assert registry.names() == ["bare", "gis", "hr", "open"]  # the _ORGANISATIONS variables are not connections
+    gis, hr, opened_to_all, bare = (registry.get(n) for n in ("gis", "hr", "open", "bare"))
+    assert (gis.organisations, gis.everyone) == (frozenset({"A1", "B2"}), False)
+    assert gis.serves("a1") and not gis.serves("C3")
+    assert (hr.organisations, hr.everyone) == (frozenset({"C3"}), False)
+    assert opened_to_all.everyone and opened_to_all.serves("ANY")
+    assert not bare.serves("A1") and "不能挂接" in bare.served
+    with pytest.raises(ConfigError, match="没有名为“ghost”的连接"):
+        ConnectionRegistry.load(tmp_path, {"MULU_CONNECTION_GHOST_ORGANISATIONS": "A1"})
+    with pytest.raises(ConfigError, match="单独一个 \\*"):
+        ConnectionRegistry.load(tmp_path, {"MULU_CONNECTION_HR_ORGANISATIONS": "A1,*"})
 
 
 @pytest.mark.parametrize("content,message", [
@@ -46,6 +71,8 @@ def test_connections_come_from_the_instance_file_and_the_environment(tmp_path):
     ('[connections."bad name"]\nurl = "sqlite://"\n', "只能由字母"),
     ('[connections.hr]\nurl = "sqlite://"\ntimeout = 0\n', "timeout"),
     ('[connections.hr]\nurl = "sqlite://"\norganisations = "X"\n', "organisations"),
+    ('[connections.hr]\nurl = "sqlite://"\neveryone = "yes"\n', "everyone 应为 true 或 false"),
+    ('[connections.hr]\nurl = "sqlite://"\neveryone = true\norganisations = ["X"]\n', "不能同时写"),
     ("[connections.hr\n", "格式不正确"),
 ])
 def test_a_bad_connection_file_stops_with_a_chinese_message(tmp_path, content, message):

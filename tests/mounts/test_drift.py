@@ -132,7 +132,7 @@ def test_one_broken_connection_never_stops_the_others(ctx, hr, tmp_path):
     gone.connection, unknown.connection = "tax", "gis"
     broken = Sources(ConnectionRegistry({
         "hr": hr[1].connections.get("hr"),
-        "tax": Connection("tax", "postgresql+psycopg://reader:Tax-Secret-1@127.0.0.1:1/tax", timeout=2),
+        "tax": Connection("tax", "postgresql+psycopg://reader:Tax-Secret-1@127.0.0.1:1/tax", timeout=2, everyone=True),
     }), tmp_path / "uploads")
     results = {m.id: s for m, s in check_mounts(ctx, broken)}
     assert results == {good.id: CheckStatus.OK, gone.id: CheckStatus.ERROR, unknown.id: CheckStatus.ERROR}
@@ -140,6 +140,54 @@ def test_one_broken_connection_never_stops_the_others(ctx, hr, tmp_path):
     assert "Tax-Secret-1" not in gone.error
     assert unknown.error.startswith("未配置名为“gis”的连接")
     assert good.error is None
+
+
+def test_a_limited_run_checks_those_checked_longest_ago_and_reads_sources_inside_the_release(ctx, hr):
+    from contextlib import contextmanager
+
+    from registry.mounts import checks
+
+    world = make_world(ctx)
+    mounts = [add_table_mount(ctx, person_item(ctx, world.orgs.dept, name=f"人口基本信息（{n}）"), hr[1], connection="hr",
+                              table="person", verify=False) for n in range(4)]
+    check_mount(ctx, mounts[1], hr[1])
+    check_mount(ctx, mounts[3], hr[1])
+    check_mount(ctx, mounts[0], hr[1])  # now: 2 never checked, then 1, 3, 0 by time checked
+    looked, released = [], []
+    real_look = checks.look_all
+    checks.look_all = lambda targets, sources: looked.append(len(released)) or real_look(targets, sources)
+
+    @contextmanager
+    def release():
+        released.append("in")
+        yield
+        released.append("out")
+
+    try:
+        results = check_mounts(ctx, hr[1], limit=3, release=release)
+    finally:
+        checks.look_all = real_look
+    assert sorted(m.id for m, _ in results) == sorted(m.id for m in (mounts[2], mounts[1], mounts[3]))
+    assert released == ["in", "out"] and looked == [1]  # every source read once, inside one release
+
+
+def test_a_mount_removed_while_its_source_was_read_is_not_stored(ctx, hr):
+    from contextlib import contextmanager
+
+    from registry.core.errors import NotFound
+    from registry.mounts.operations import remove_mount
+
+    item, mount = mounted_person(ctx, hr)
+    other = add_table_mount(ctx, item, hr[1], connection="hr", table="person", schema="main", verify=False)
+
+    @contextmanager
+    def removing(victim):
+        yield
+        remove_mount(ctx, victim)  # another request, while the source was being read
+
+    with pytest.raises(NotFound, match=f"编号为 {mount.id} 的挂接已被移除"):
+        check_mount(ctx, mount, hr[1], release=lambda: removing(mount))
+    assert [(m.id, s) for m, s in check_mounts(ctx, hr[1], release=lambda: removing(other))] == []
 
 
 def test_a_missing_table_is_an_error_of_that_mount_only(ctx, hr):

@@ -18,7 +18,7 @@ from registry.audit.models import AuditEvent
 from registry.catalog.operations import create_item, retire_item
 from registry.core.errors import ConflictError, PermissionDenied, ValidationError
 from registry.core.localtime import aware
-from registry.mounts.checks import check_mount
+from registry.mounts.checks import check_mount, check_mounts
 from registry.mounts.models import CheckStatus, ResourceMount
 from registry.mounts.operations import (
     add_api_mount,
@@ -96,7 +96,7 @@ def test_a_file_by_url_is_fetched_once_for_its_checksum_and_modification_time(ct
     published_file(folder, "qiye.xlsx", b"workbook bytes")
     world = make_world(ctx)
     item = create_item(ctx, entry(world.orgs.dept, **SPREADSHEET)).item
-    src = sources(tmp_path)
+    src = sources(tmp_path, allow="127.0.0.1")  # the test server is on loopback, which only the allow-list opens
     mount = add_file_mount(ctx, item, src, url=f"{base}/qiye.xlsx")
     assert (mount.file_name, mount.file_size, mount.sha256) == ("qiye.xlsx", 14, hashlib.sha256(b"workbook bytes").hexdigest())
     assert mount.file_path is None and mount.source_updated_at == MODIFIED
@@ -106,8 +106,8 @@ def test_a_file_by_url_is_fetched_once_for_its_checksum_and_modification_time(ct
     assert check_mount(ctx, mount, src) is CheckStatus.OK  # a HEAD request reads the new Last-Modified
     assert item.data_updated_at.astimezone(UTC) == later
     (folder / "qiye.xlsx").unlink()
-    assert check_mount(ctx, mount, src) is CheckStatus.ERROR and "HTTP 404" in mount.error
-    with pytest.raises(ValidationError, match="HTTP 404"):
+    assert check_mount(ctx, mount, src) is CheckStatus.ERROR and mount.error == "无法获取该地址的文件"
+    with pytest.raises(ValidationError, match="^文件地址：无法获取该地址的文件$"):
         add_file_mount(ctx, item, src, url=f"{base}/gone.xlsx")
 
 
@@ -165,12 +165,36 @@ def test_a_connection_limited_to_some_departments_serves_only_them(ctx, tmp_path
     from registry.mounts.connections import Connection, ConnectionRegistry
     from registry.mounts.sources import Sources
 
-    world = make_world(ctx)
+    world = make_world(ctx, "compiler", "authority")
     url = make_source_db(tmp_path / "hr.db")
-    src = Sources(ConnectionRegistry({"hr": Connection("hr", url, organisations=frozenset({world.orgs.other_dept.code}))}), tmp_path)
+    src = Sources(ConnectionRegistry({"hr": Connection("hr", url, organisations=frozenset({world.orgs.other_dept.code})),
+                                      "bare": Connection("bare", url)}), tmp_path)
     item = person_item(ctx, world.orgs.dept)
-    with pytest.raises(ValidationError, match="不供“南阳市市场监督管理局”使用"):
-        add_table_mount(ctx, item, src, connection="hr", table="person")
+    for who in ("system", "compiler", "authority"):  # the item's provider must be served, whoever mounts
+        for name in ("hr", "bare", "ghost"):  # one answer for another department's connection and for none
+            with pytest.raises(ValidationError) as refused:
+                add_table_mount(world.as_(ctx, who), item, src, connection=name, table="person")
+            assert str(refused.value) == f"连接：连接“{name}”未配置，或不供“南阳市市场监督管理局”使用"
+
+
+def test_a_check_asks_again_whether_the_connection_serves_the_provider(ctx, tmp_path):
+    from registry.mounts.connections import Connection, ConnectionRegistry
+    from registry.mounts.sources import Sources
+
+    world = make_world(ctx, "compiler")
+    url = make_source_db(tmp_path / "hr.db")
+    item = person_item(ctx, world.orgs.dept)
+    serving = Sources(ConnectionRegistry({"hr": Connection("hr", url, organisations=frozenset({world.orgs.dept.code}))}), tmp_path)
+    mount = add_table_mount(world.as_(ctx, "compiler"), item, serving, connection="hr", table="person")
+    assert mount.status is CheckStatus.OK
+    # The deployment narrows the connection to another department: the mount is no longer read, by anyone.
+    narrowed = Sources(ConnectionRegistry({"hr": Connection("hr", "sqlite:////nonexistent/never-opened.db",
+                                                            organisations=frozenset({world.orgs.other_dept.code}))}), tmp_path)
+    for who in ("compiler", "system"):
+        assert check_mount(world.as_(ctx, who), mount, narrowed) is CheckStatus.ERROR
+        assert mount.error.startswith("连接“hr”不供“南阳市市场监督管理局”使用，未读取")
+    assert check_mounts(ctx, narrowed) == [(mount, CheckStatus.ERROR)]
+    assert check_mount(ctx, mount, serving) is CheckStatus.OK
 
 
 def test_retired_items_take_no_new_mounts_and_duplicates_are_refused(ctx, tmp_path):

@@ -1,11 +1,20 @@
 """``/api/v1/items/<code>/mounts`` and ``/api/v1/mounts/…`` on a live server, with tokens of real users."""
 from __future__ import annotations
 
+import sqlite3
+import time
 from datetime import UTC, datetime
 
 import pytest
 import requests
-from mountkit import live_office, office_database, run_sql
+from mountkit import (
+    GatedFiles,
+    assert_catalog_writable,
+    live_office,
+    office_database,
+    run_in_thread,
+    run_sql,
+)
 
 NAMES = ("compiler", "other_compiler", "authority", "county_reviewer")
 
@@ -119,3 +128,74 @@ def test_connections_and_a_proposal_from_a_table(office):
     other = call(office, "other_compiler", "POST", "/mounts/proposals",
                  json={"connection": "hr", "table": "person", "org": office.codes["dept"]})
     error(other, 403)
+
+
+def test_a_connection_serves_only_the_departments_it_names(office):
+    """``hr`` names the department ``dept``: another department's compilers neither see nor read it."""
+    assert call(office, "other_compiler", "GET", "/mounts/connections").json() == []
+    for name in ("hr", "ghost"):  # one answer for another department's connection and for none at all
+        refused = call(office, "other_compiler", "POST", "/mounts/proposals", json={"connection": name, "table": "person"})
+        assert error(refused, 422)["errors"][0]["message"] == f"连接“{name}”未配置，或不供“南阳市公安局”使用"
+    assert [c["name"] for c in call(office, "authority", "GET", "/mounts/connections").json()] == ["hr"]
+    preview = call(office, "authority", "POST", "/mounts/proposals", json={"connection": "hr", "table": "person"})
+    assert preview.status_code == 200, preview.text  # the authority may read any connection
+    mounting = call(office, "authority", "POST", "/mounts/proposals",
+                    json={"connection": "hr", "table": "person", "org": office.codes["other_dept"], "save": True})
+    assert error(mounting, 422)["errors"][0]["message"] == "连接“hr”未配置，或不供“南阳市公安局”使用"  # not for that provider
+
+
+def test_another_departments_mounts_are_not_found_whether_they_exist_or_not(office):
+    code = office.codes["published"]
+    created = call(office, "compiler", "POST", f"/items/{code}/mounts", json={"kind": "api", "url": "https://api.example.gov.cn/o"})
+    existing = created.json()["id"]
+    for method, suffix in (("POST", "/check"), ("DELETE", "")):
+        there = error(call(office, "other_compiler", method, f"/items/{code}/mounts/{existing}{suffix}"), 404)
+        missing = error(call(office, "other_compiler", method, f"/items/{code}/mounts/{existing + 100000}{suffix}"), 404)
+        assert there["message"] == f"条目“{code}”没有编号为 {existing} 的挂接"
+        assert missing["message"] == f"条目“{code}”没有编号为 {existing + 100000} 的挂接"
+        assert {**there, "message": ""} == {**missing, "message": ""}
+    assert call(office, "compiler", "DELETE", f"/items/{code}/mounts/{existing}").status_code == 204
+
+
+@pytest.fixture()
+def slow_files(monkeypatch):
+    files = GatedFiles()
+    monkeypatch.setenv("MULU_MOUNT_ALLOWED_HOSTS", "127.0.0.1")  # read by the served app at each request
+    yield files
+    files.close()
+
+
+def test_a_slow_file_source_does_not_hold_the_catalogs_write_lock(office, slow_files):
+    code, database = office.codes["person"], office.runtime.settings.database_url
+    slow_files.hold()
+    adding = run_in_thread(lambda: call(office, "compiler", "POST", f"/items/{code}/mounts", json={"kind": "file", "url": slow_files.url}))
+    assert slow_files.arrived.wait(10)  # the download has begun and is held
+    assert_catalog_writable(database)
+    slow_files.let_go()
+    created = adding()
+    assert created.status_code == 201, created.text
+    assert created.json()["file_size"] == len(GatedFiles.CONTENT)
+    slow_files.hold()
+    checking = run_in_thread(lambda: call(office, "compiler", "POST", f"/items/{code}/mounts/{created.json()['id']}/check"))
+    assert slow_files.arrived.wait(10)  # the HEAD request is held
+    assert_catalog_writable(database)
+    slow_files.let_go()
+    checked = checking()
+    assert checked.status_code == 200 and checked.json()["status"] == "ok", checked.text
+    assert call(office, "compiler", "DELETE", f"/items/{code}/mounts/{created.json()['id']}").status_code == 204
+
+
+def test_a_slow_database_source_does_not_hold_the_catalogs_write_lock(office):
+    code = office.codes["person"]
+    table = next(m for m in call(office, "compiler", "GET", f"/items/{code}/mounts").json() if m["kind"] == "table")
+    lock = sqlite3.connect(office.source, isolation_level=None)
+    lock.execute("BEGIN EXCLUSIVE")  # the source cannot be read until this ends (hr's timeout is 10 s)
+    try:
+        checking = run_in_thread(lambda: call(office, "compiler", "POST", f"/items/{code}/mounts/{table['id']}/check"))
+        time.sleep(1)  # the check is waiting for the source
+        assert_catalog_writable(office.runtime.settings.database_url)
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    checked = checking()
+    assert checked.status_code == 200 and checked.json()["error"] is None, checked.text

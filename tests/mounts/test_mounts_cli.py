@@ -8,7 +8,14 @@ from click.testing import CliRunner
 from databases import drop_postgres_database, is_postgres, new_postgres_database
 from factories import make_org_tree
 from live import migrated_runtime
-from mountkit import make_source_db, run_sql
+from mountkit import (
+    GatedFiles,
+    assert_catalog_writable,
+    make_source_db,
+    run_in_thread,
+    run_sql,
+    sources,
+)
 from sqlalchemy import select
 
 from registry.catalog.models import CatalogItem
@@ -104,6 +111,9 @@ def test_a_named_connection_is_compiled_and_mounted_then_checked_by_the_schedule
     env, runtime, codes = instance
     path = tmp_path / "hr.db"
     env = {**env, "MULU_CONNECTION_HR": make_source_db(path)}
+    refused = mulu(env, "catalog", "from-db", "hr", "--table", "person", "--org", codes["dept"], "--save")
+    assert refused.exit_code == 1 and "连接“hr”未配置，或不供“南阳市市场监督管理局”使用" in refused.stderr  # serves no one yet
+    env["MULU_CONNECTION_HR_ORGANISATIONS"] = codes["dept"]
     saved = mulu(env, "catalog", "from-db", "hr", "--table", "person", "--org", codes["dept"], "--save")
     assert saved.exit_code == 0, saved.output
     code = items(runtime)[-1].code
@@ -122,7 +132,7 @@ def test_a_named_connection_is_compiled_and_mounted_then_checked_by_the_schedule
 
 def test_a_broken_connection_is_reported_without_its_password(instance, tmp_path):
     env, runtime, codes = instance
-    env = {**env, "MULU_CONNECTION_HR": make_source_db(tmp_path / "hr.db")}
+    env = {**env, "MULU_CONNECTION_HR": make_source_db(tmp_path / "hr.db"), "MULU_CONNECTION_HR_ORGANISATIONS": "*"}
     assert mulu(env, "catalog", "from-db", "hr", "--table", "person", "--org", codes["other_dept"], "--save").exit_code == 0
     broken = {**env, "MULU_CONNECTION_HR": BROKEN}
     result = mulu(broken, "mounts", "check", "--org", codes["other_dept"])
@@ -131,9 +141,38 @@ def test_a_broken_connection_is_reported_without_its_password(instance, tmp_path
     from_db = mulu(env, "catalog", "from-db", BROKEN, "--table", "person")
     assert from_db.exit_code == 1 and "reader:***@" in from_db.stderr
     listed = mulu(broken, "mounts", "connections")
-    assert "hr" in listed.stdout and "reader:***@127.0.0.1:1/tax" in listed.stdout
+    assert "hr" in listed.stdout and "reader:***@127.0.0.1:1/tax" in listed.stdout and "所有单位可用" in listed.stdout
+    assert json.loads(mulu(broken, "mounts", "connections", "--json").stdout)[0]["everyone"] is True
     for output in (result.output, from_db.output, listed.output, mulu(broken, "mounts", "connections", "--json").output):
         assert SECRET not in output
     with unit_of_work(runtime.sessions, write=False) as session:
         errors = list(session.scalars(select(ResourceMount.error).where(ResourceMount.error.is_not(None))))
     assert errors and all(SECRET not in e for e in errors)
+
+
+def test_the_scheduled_check_reads_slow_sources_without_holding_the_write_lock(instance, tmp_path):
+    from factories import entry
+
+    from registry.catalog.operations import create_item
+    from registry.mounts.operations import add_file_mount
+    from registry.orgs.operations import get_org
+
+    env, runtime, codes = instance
+    slow = GatedFiles()
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            ctx = runtime.context(session)
+            item = create_item(ctx, entry(get_org(ctx, codes["other_dept"]), name="企业名录（慢速来源）", format_class="spreadsheet",
+                                          format_type="xlsx", share_method_type="file")).item
+            mount_id = add_file_mount(ctx, item, sources(tmp_path, allow="127.0.0.1"), url=slow.url).id
+        slow.hold()
+        checking = run_in_thread(lambda: mulu(env, "mounts", "check", "--org", codes["other_dept"], "--json",
+                                              MULU_MOUNT_ALLOWED_HOSTS="127.0.0.1"))
+        assert slow.arrived.wait(10)  # the HEAD request of the check is held
+        assert_catalog_writable(runtime.settings.database_url)
+        slow.let_go()
+        result = checking()
+    finally:
+        slow.close()
+    [row] = [r for r in json.loads(result.stdout)["mounts"] if r["id"] == mount_id]
+    assert row["status"] == "ok" and row["error"] is None

@@ -6,7 +6,15 @@ import re
 
 import pytest
 from client import signed_in, token_in
-from mountkit import PASSWORD, live_office, office_database, run_sql
+from mountkit import (
+    PASSWORD,
+    GatedFiles,
+    assert_catalog_writable,
+    live_office,
+    office_database,
+    run_in_thread,
+    run_sql,
+)
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +81,46 @@ def test_the_forms_explain_refusals_in_chinese(office):
         "valid_from": "2026-01-01", "valid_to": ""})
     _, page = browser.follow()
     assert "已挂接" in page and "https://api.example.gov.cn/rk" in page
+
+
+def test_another_department_neither_lists_nor_reads_a_connection_that_does_not_serve_it(office):
+    outsider = signed_in(office.base, "other_compiler", PASSWORD)
+    status, page = outsider.request("/admin/mounts/compile?connection=hr&table=person")
+    assert status == 200 and 'id="no-connections"' in page and 'id="tables"' not in page and "proposed-fields" not in page
+
+
+def test_check_all_reads_sources_without_the_write_lock_and_checks_a_few_at_a_time(office, monkeypatch):
+    from registry.mounts import views
+
+    monkeypatch.setenv("MULU_MOUNT_ALLOWED_HOSTS", "127.0.0.1")
+    slow = GatedFiles()
+    browser = signed_in(office.base, "compiler", PASSWORD)
+    code, database = office.codes["published"], office.runtime.settings.database_url
+    try:
+        _, page = browser.request(f"/admin/mounts/items/{code}")
+        slow.hold()
+        adding = run_in_thread(lambda: browser.request(f"/admin/mounts/items/{code}/add", {
+            "csrf_token": token_in(page), "kind": "file", "url": slow.url}))
+        assert slow.arrived.wait(10)
+        assert_catalog_writable(database)  # the download runs with no transaction open
+        slow.let_go()
+        assert adding()[0] == 302
+        assert "已挂接" in browser.follow()[1]
+
+        _, page = browser.request("/admin/mounts/")
+        slow.hold()
+        checking = run_in_thread(lambda: browser.request("/admin/mounts/check", {"csrf_token": token_in(page)}))
+        assert slow.arrived.wait(10)
+        assert_catalog_writable(database)  # so does the check of them all
+        slow.let_go()
+        assert checking()[0] == 302
+        _, page = browser.follow()
+        assert re.search(r"已检查 \d+ 项：一致", page) and "后台一次至多检查" not in page
+
+        monkeypatch.setattr(views, "CHECK_ALL_LIMIT", 1)
+        browser.request("/admin/mounts/check", {"csrf_token": token_in(page)})
+        _, page = browser.follow()
+        assert "已检查 1 项" in page and "后台一次至多检查 1 项（最久未检查的优先），其余" in page
+        assert "由定时任务 mulu mounts check 检查" in page
+    finally:
+        slow.close()

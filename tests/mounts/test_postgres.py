@@ -91,7 +91,7 @@ def table(source_url, request):
 
 @pytest.fixture()
 def sources(source_url, tmp_path):
-    return Sources(ConnectionRegistry({"hr": Connection("hr", source_url, "人事库", timeout=5)}), tmp_path / "uploads")
+    return Sources(ConnectionRegistry({"hr": Connection("hr", source_url, "人事库", timeout=5, everyone=True)}), tmp_path / "uploads")
 
 
 def test_a_commented_postgresql_table_becomes_a_proposed_entry(ctx, sources, table):

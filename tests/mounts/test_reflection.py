@@ -124,3 +124,37 @@ def test_saving_from_a_named_connection_mounts_the_table_with_its_update_column(
     [mount] = mounts_of(ctx, item)
     assert (mount.connection, mount.table_name, mount.timestamp_column) == ("hr", "person", "gxsj")
     assert mount.status.value == "ok" and mount.differences == []
+
+
+@pytest.mark.parametrize("spaces", [8_000, 60_000])
+def test_long_runs_of_whitespace_in_sqlite_ddl_are_read_in_linear_time(tmp_path, spaces):
+    """The ``-- 说明`` comments are found without backtracking over long whitespace (a department's DDL is not ours)."""
+    import time
+
+    from registry.mounts.reflection import read_table, sqlite_ddl_comments
+
+    gap = " " * spaces
+    ddl = (f"CREATE TABLE t ( -- 表说明{gap}x\n"
+           f"  a{gap}INTEGER,\n"  # no comment, a long gap after the name
+           f"  c TEXT, -- 说明{gap}d\n"  # a comment with a long gap inside it
+           f"{gap}\n"
+           f"  e TEXT -- 末列{gap}\n)")
+    started = time.monotonic()
+    columns, table_note = sqlite_ddl_comments(ddl)
+    assert time.monotonic() - started < 2
+    assert columns == {"c": f"说明{gap}d", "e": "末列"} and table_note == f"表说明{gap}x"
+    url = make_source_db(tmp_path / "wide.db", ddl, rows=None, table="t")
+    started = time.monotonic()
+    live = read_table(Connection("wide", url), "t")
+    assert time.monotonic() - started < 2
+    assert [(c.name, c.comment) for c in live.columns] == [("a", None), ("c", f"说明{gap}d"), ("e", "末列")]
+
+
+def test_sqlite_ddl_comments_keep_their_conventions():
+    from registry.mounts.reflection import sqlite_ddl_comments
+
+    ddl = 'CREATE TABLE "p" (  --  人口  \n  "id" INTEGER PRIMARY KEY, -- 序号\n  [xm] VARCHAR(50) -- 姓名：户籍姓名  \n' \
+          "  `bz` TEXT,\n  n INTEGER DEFAULT -1 -- 不取\n  m--x\n  q TEXT --   \n)"
+    assert sqlite_ddl_comments(ddl) == ({"id": "序号", "xm": "姓名：户籍姓名"}, "人口")
+    assert sqlite_ddl_comments("") == ({}, None)
+    assert sqlite_ddl_comments("CREATE TABLE t (--\n a INT\n)") == ({}, None)

@@ -30,7 +30,7 @@ def test_a_password_in_a_connection_url_is_never_stored_logged_nor_shown(ctx, tm
     caplog.set_level(logging.DEBUG)
     world = make_world(ctx)
     item = person_item(ctx, world.orgs.dept)
-    sources = Sources(ConnectionRegistry({"tax": Connection("tax", URL, "税务库", timeout=2)}), tmp_path / "uploads")
+    sources = Sources(ConnectionRegistry({"tax": Connection("tax", URL, "税务库", timeout=2, everyone=True)}), tmp_path / "uploads")
     messages = []
     with pytest.raises(ValidationError) as refused:  # adding verifies the table: the connection fails
         add_table_mount(ctx, item, sources, connection="tax", table="person")
