@@ -28,11 +28,15 @@ test-deps: $(BIN)/python
 ## The whole suite: on SQLite, then on a throwaway PostgreSQL server
 test: test-deps test-sqlite test-postgres
 
+# One worker per core; a module's tests stay together, so its live server starts once (on PostgreSQL each
+# worker gets a database of its own).
+PYTEST = $(BIN)/python -m pytest -p no:cacheprovider -n auto --dist loadscope
+
 test-sqlite:
-	$(BIN)/python -m pytest -p no:cacheprovider
+	$(PYTEST)
 
 test-postgres:
-	PATH="$(CURDIR)/$(BIN):$$PATH" .ci/with-postgres $(BIN)/python -m pytest -p no:cacheprovider
+	PATH="$(CURDIR)/$(BIN):$$PATH" .ci/with-postgres $(PYTEST)
 
 TRANSLATIONS = registry/translations
 ## Extract the UI's messages (Chinese msgids), merge them into each language's .po, compile the .mo files

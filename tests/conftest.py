@@ -6,6 +6,9 @@ PostgreSQL URL (``.ci/run`` starts a server and does) to run the same suite ther
 """
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+
 import pytest
 from databases import (
     TEST_DATABASE_URL,
@@ -36,11 +39,16 @@ def _reset_postgres(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    if is_postgres():
+def database_url(tmp_path_factory) -> Iterator[str]:
+    if not is_postgres():
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'mulu-test.db'}"
+    elif os.environ.get("PYTEST_XDIST_WORKER"):
+        url = new_postgres_database(f"mulu_{os.environ['PYTEST_XDIST_WORKER']}")  # each worker its own database
+        yield url
+        drop_postgres_database(url)
+    else:
         _reset_postgres(TEST_DATABASE_URL)
-        return TEST_DATABASE_URL
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'mulu-test.db'}"
+        yield TEST_DATABASE_URL
 
 
 @pytest.fixture(scope="session")
