@@ -11,7 +11,7 @@ from registry.core.localtime import local_today
 from registry.notifications import messages
 from registry.notifications.models import DUE_KINDS, Notification
 from registry.notifications.operations import add_notices
-from registry.notifications.recipients import acting_users
+from registry.notifications.recipients import acting_users, audience_for
 from registry.requests.engine import REQUEST_TYPES, due_soon_limit, due_status
 from registry.requests.models import Request
 
@@ -61,6 +61,18 @@ def _reminded(ctx: Context, requests: list[Request]) -> set[tuple[int, int, str,
     return {tuple(row) for row in rows}
 
 
+def _acting(ctx: Context, request: Request, cache: dict[tuple[str, int], list]) -> list:
+    """Who must act, worked out once per run for each named audience and organisation (thousands of due
+    requests share a few hundred); a domain's own audience function may look at more, so it is asked each time."""
+    audience = audience_for(request)
+    if not isinstance(audience, str) or audience == "requester":
+        return acting_users(ctx.session, request)
+    key = (audience, request.organisation_id)
+    if key not in cache:
+        cache[key] = acting_users(ctx.session, request)
+    return cache[key]
+
+
 def check_deadlines(ctx: Context, today: date | None = None, *, email: bool = True) -> DeadlineRun:
     """Write a due-soon or overdue reminder for each user who must act on a request that is so ``today``; flushes.
 
@@ -72,13 +84,14 @@ def check_deadlines(ctx: Context, today: date | None = None, *, email: bool = Tr
     run = DeadlineRun(today)
     requests = due_requests(ctx, today)
     done = _reminded(ctx, requests)
+    audiences: dict[tuple[str, int], list] = {}
     for request in requests:
         status = due_status(ctx, request, today)
         if status not in DUE_KINDS:
             continue
         tally = run.tally(request.type)
         setattr(tally, status, getattr(tally, status) + 1)
-        users = [u for u in acting_users(ctx.session, request) if (u.id, request.id, status, request.due_at) not in done]
+        users = [u for u in _acting(ctx, request, audiences) if (u.id, request.id, status, request.due_at) not in done]
         if users:
             notices = add_notices(ctx, request, status, users, _MESSAGES[status](request), due_at=request.due_at, email=email)
             tally.notified += len(notices)
