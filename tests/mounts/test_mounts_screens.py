@@ -16,6 +16,10 @@ from mountkit import (
     run_sql,
 )
 
+from registry.catalog.operations import get_item, publish_item
+from registry.core.db import unit_of_work
+from registry.mounts.queries import mount_rate_by_org
+
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
@@ -64,6 +68,18 @@ def test_a_compiler_compiles_a_table_mounts_it_and_sees_drift(office):
     outsider = signed_in(office.base, "other_compiler", PASSWORD)
     assert outsider.request(f"/admin/mounts/items/{code}")[0] == 404  # another department's draft and its tables
     assert code not in outsider.request("/admin/mounts/")[1]
+
+    # Once published, the entry counts in the department's mount rate on the home page.
+    with unit_of_work(office.runtime.sessions) as session:
+        ctx = office.runtime.context(session)
+        item = get_item(ctx, code)
+        publish_item(ctx, item)
+        session.flush()
+        published, mounted = mount_rate_by_org(ctx)[item.provider_id]
+    assert mounted >= 1
+    status, page = browser.request("/admin/")
+    row = next(r for r in page.split("<tr") if "南阳市市场监督管理局" in r and "mount-rate" in r)
+    assert status == 200 and f"{round(100 * mounted / published)}% <span class=\"muted\">({mounted}/{published})</span>" in row
 
 
 def test_the_forms_explain_refusals_in_chinese(office):
