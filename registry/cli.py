@@ -316,6 +316,8 @@ from registry.lists.cli import cli as lists_cli  # noqa: E402
 from registry.assessment.cli import cli as assessment_cli  # noqa: E402
 from registry.notifications.cli import cli as deadlines_cli  # noqa: E402
 from registry.mounts.cli import cli as mounts_cli  # noqa: E402
+from registry.audit.cli import cli as audit_cli  # noqa: E402
+from registry.backup.cli import backup, restore  # noqa: E402
 
 main.add_command(catalog)
 main.add_command(search)
@@ -324,3 +326,6 @@ main.add_command(lists_cli)
 main.add_command(assessment_cli)
 main.add_command(deadlines_cli)
 main.add_command(mounts_cli)
+main.add_command(audit_cli)
+main.add_command(backup)
+main.add_command(restore)

@@ -1,0 +1,1 @@
+"""Backup and restore: the database, the search index and the uploads as one consistent snapshot."""
