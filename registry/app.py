@@ -97,6 +97,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     from registry.ckan import register as register_ckan
 
     register_ckan(app)
+    from registry.core.security import install as install_security
+
+    install_security(app, settings)  # last: the admin exists to take its nonce generator
     return app
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
@@ -30,7 +30,7 @@ from registry.accounts.operations import (
     unlock_user,
     update_user,
 )
-from registry.app import IDLE_TIMEOUT, request_context
+from registry.app import request_context
 from registry.core.context import Context
 from registry.core.errors import NotFound, ValidationError
 from registry.office.admin import OfficeView, carry_out
@@ -141,7 +141,7 @@ def _user_values(user: User) -> dict:
 def _policy() -> dict:
     return {"min_length": PASSWORD_MIN_LENGTH, "min_classes": PASSWORD_MIN_CLASSES,
             "max_failures": auth.MAX_FAILURES, "lockout_minutes": int(auth.LOCKOUT.total_seconds() // 60),
-            "idle_minutes": int(IDLE_TIMEOUT.total_seconds() // 60)}
+            "idle_minutes": int(current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() // 60)}
 
 
 class AccountSecurityView(OfficeView):

@@ -85,11 +85,24 @@ def record_event(ctx: Context, tag: str, object_type: str, object_id: object, da
     return event
 
 
+#: The tag of a retention purge; its data anchors the chain where the purged events were (see retention.py).
+PURGE_TAG = "audit:purge"
+
+
 def verify_chain(session) -> list[str]:
-    """Problems in the chain (an altered, inserted or deleted event); empty when intact."""
+    """Problems in the chain (an altered, inserted or deleted event); empty when intact.
+
+    After a retention purge the chain starts from the latest purge's anchor (the last purged event's id and hash),
+    which is itself a chained event, so altering it breaks the chain too.
+    """
     problems: list[str] = []
-    prev_hash: str | None = None
+    anchor = session.scalar(select(AuditEvent).where(AuditEvent.tag == PURGE_TAG).order_by(AuditEvent.id.desc()).limit(1))
+    through_id = int(anchor.data.get("through_id") or 0) if anchor is not None else 0
+    prev_hash: str | None = anchor.data.get("through_hash") if anchor is not None else None
     for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(1000):
+        if event.id <= through_id:
+            problems.append(f"事件 {event.id} 在已清理的范围内却仍然存在")
+            continue
         if event.prev_hash != prev_hash:
             problems.append(f"事件 {event.id} 之前的事件被删除或篡改")
         if event_hash(event.prev_hash, event) != event.hash:

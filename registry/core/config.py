@@ -24,14 +24,15 @@ class Settings:
 
     #: ``MULU_INSTANCE_PATH``: folder holding the SQLite database, the search index and uploads.
     instance_path: Path
-    #: ``MULU_DATABASE_URL``: SQLAlchemy URL; SQLite under the instance folder by default.
-    database_url: str
+    #: ``MULU_DATABASE_URL``: SQLAlchemy URL; SQLite under the instance folder by default. Kept out of the
+    #: settings' repr (so out of logs and tracebacks): it may hold the database password.
+    database_url: str = field(repr=False)
     #: ``MULU_PROFILE``: the jurisdiction profile (vocabularies, rules, deadlines).
     profile: str = "national"
     #: ``MULU_SEARCH_BACKEND``: ``whoosh`` (embedded) or ``postgres`` (several app servers).
     search_backend: str = "whoosh"
-    #: ``MULU_SECRET_KEY``: signs sessions; required when ``MULU_ENV=production``.
-    secret_key: str = DEV_SECRET_KEY
+    #: ``MULU_SECRET_KEY``: signs sessions; required when ``MULU_ENV=production``. Never shown (not in the repr).
+    secret_key: str = field(default=DEV_SECRET_KEY, repr=False)
     #: ``MULU_ENV``: ``development`` (default) or ``production``.
     env: str = "development"
     #: ``MULU_SQL_ECHO``: log every SQL statement (debugging only).
@@ -59,6 +60,11 @@ class Settings:
     smtp_starttls: bool = False
     #: ``MULU_SMTP_SSL``: connect with TLS from the start (SMTPS, usually port 465).
     smtp_ssl: bool = False
+    #: ``MULU_AUDIT_RETENTION_MONTHS``: how long audit events are kept before ``mulu audit purge`` may
+    #: delete them; at least 6 (nanyang §33: logs of data provided and obtained are kept six months or more).
+    audit_retention_months: int = 36
+    #: ``MULU_SESSION_IDLE_MINUTES``: a back-office session unused this long must sign in again.
+    session_idle_minutes: int = 30
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -79,6 +85,14 @@ def _port(value: str | None) -> int:
         return 25
     if not value.strip().isdigit() or not 0 < int(value) < 65536:
         raise ConfigError(f"MULU_SMTP_PORT={value!r} 不是有效的端口号（1–65535）")
+    return int(value)
+
+
+def _whole(name: str, value: str | None, default: int) -> int:
+    if not (value or "").strip():
+        return default
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ConfigError(f"{name}={value!r} 须为正整数")
     return int(value)
 
 
@@ -107,6 +121,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
         "smtp_from": (env.get("MULU_SMTP_FROM") or "").strip() or None,
         "smtp_starttls": _flag(env.get("MULU_SMTP_STARTTLS")),
         "smtp_ssl": _flag(env.get("MULU_SMTP_SSL")),
+        "audit_retention_months": _whole("MULU_AUDIT_RETENTION_MONTHS", env.get("MULU_AUDIT_RETENTION_MONTHS"), 36),
+        "session_idle_minutes": _whole("MULU_SESSION_IDLE_MINUTES", env.get("MULU_SESSION_IDLE_MINUTES"), 30),
     }
     values.update(overrides)
     settings = Settings(**values)  # type: ignore[arg-type]
@@ -148,5 +164,11 @@ def _validate(settings: Settings) -> None:
     if settings.env == "production" and settings.smtp_user and not (settings.smtp_ssl or settings.smtp_starttls):
         # The password would cross the network in the clear.
         raise ConfigError("生产环境登录邮件服务器须加密：请设置 MULU_SMTP_STARTTLS=1 或 MULU_SMTP_SSL=1")
+    if settings.audit_retention_months < 6:
+        raise ConfigError(
+            f"MULU_AUDIT_RETENTION_MONTHS={settings.audit_retention_months} 过短：审计日志须至少保存 6 个月"
+        )
+    if settings.session_idle_minutes < 1:
+        raise ConfigError("MULU_SESSION_IDLE_MINUTES 须至少为 1 分钟")
     if settings.env == "production" and settings.secret_key == DEV_SECRET_KEY:
         raise ConfigError("生产环境必须设置 MULU_SECRET_KEY (MULU_SECRET_KEY is required in production)")
