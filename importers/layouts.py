@@ -95,7 +95,10 @@ class RawEntry:
 
     @property
     def name(self) -> str:
-        return str(self.data.get("name") or "")
+        # A FALSE or 0 cell is a name too (stored as "False", "0"); ``or ""`` made it "" and the
+        # re-upload never matched the item it created, duplicating it (found by tests/fuzz).
+        value = self.data.get("name")
+        return "" if value is None else str(value)
 
     @property
     def item_keys(self) -> set[str]:

@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -155,7 +156,8 @@ def _refuse_formulas(path: Path) -> None:
                     with archive.open(info) as member:
                         if _has_uncached_formula(member):
                             raise ImportFileError("工作表中含有公式：请复制后“选择性粘贴为数值”再上传")
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        # A damaged member fails only when read (zlib.error, EOFError), not when the archive opens (found by tests/fuzz).
         raise ImportFileError("文件已损坏或不是 Excel 工作簿") from None
 
 
@@ -194,7 +196,8 @@ def _decode(data: bytes) -> str:
 
 
 def _read_csv(path: Path, name: str) -> Sheet:
-    text = _decode(path.read_bytes())
+    # Universal newlines: a lone CR inside an unquoted field made csv.reader raise csv.Error (found by tests/fuzz).
+    text = _decode(path.read_bytes()).replace("\r\n", "\n").replace("\r", "\n")
     csv.field_size_limit(1 << 30)  # oversized cells become row errors, not reader crashes
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",\t;")
