@@ -28,31 +28,16 @@ from fuzzing import (
 )
 from hypothesis import given
 from hypothesis import strategies as st
+from imports.workbooks import NATIONAL_HEADERS, national_rows
 from openpyxl import Workbook
 
 from registry.catalog.schema import FIELD_ELEMENTS, ITEM_ELEMENTS
 from registry.imports.models import ImportOutcome
 from registry.imports.operations import commit_import, plan_import
 
-# The national template's columns and two valid resources (as tests/imports/workbooks.py; copied, since
-# that folder is not importable from here).
-HEADERS = [
-    "序号", "*类", "*项", "目", "*信息资源名称", "信息资源提供方", "*信息资源摘要", "信息资源格式分类", "信息资源格式类型",
-    "共享类型", "共享条件/不予共享依据", "共享方式分类", "共享方式类型", "是否向社会开放", "开放条件", "更新周期", "发布日期",
-    "信息项名称", "数据类型", "数据长度",
-]
-
-
-def valid_rows(provider: str) -> list[list[object]]:
-    return [
-        [1, 3, 7, 411, "企业登记信息", provider, "本市企业的登记信息。", "数据库", "oracle", "普遍共享", None,
-         "共享平台方式", "接口", "是", None, "每天", 45292, "统一社会信用代码", "字符型C", 18],
-        [None] * 17 + ["企业名称", "字符型", 200],
-        [None] * 17 + ["成立日期", "日期型", 8],
-        [2, 3, 7, 411, "行政处罚信息", provider, "行政处罚决定信息。", "数据库", "oracle", "有条件共享", "仅限执法部门使用",
-         "共享平台方式", "接口", "否", None, "每月", "2024/3/1", "处罚决定书文号", "C", 50],
-        [None] * 17 + ["处罚种类", "C", 20],
-    ]
+# The national template's columns and two valid resources, as the import tests write them.
+HEADERS = NATIONAL_HEADERS
+valid_rows = national_rows
 
 
 PROVIDER = "南阳市市场监督管理局"  # tests/factories.make_org_tree's department
