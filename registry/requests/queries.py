@@ -25,7 +25,10 @@ def request_query(ctx: Context, type_name: str, where: ColumnElement[bool] | Non
     ``overdue`` or ``due_soon`` (open requests only).
     """
     today = today or local_today()
-    query = select(Request).where(Request.type == type_name)
+    # Lists and pages show each request's parties, item and timeline: load them per page, not per row.
+    query = (select(Request).where(Request.type == type_name)
+             .options(selectinload(Request.organisation), selectinload(Request.requester),
+                      selectinload(Request.item), selectinload(Request.events)))
     if where is not None:
         query = query.where(where)
     if state == "open":
@@ -52,11 +55,7 @@ def count(ctx: Context, query: Select) -> int:
     return ctx.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
-def page(ctx: Context, query: Select, number: int, size: int) -> tuple[list[Request], int]:
+def page(ctx: Context, query: Select, number: int, size: int) -> tuple[list, int]:
     """One page of ``query`` and the total."""
-    # A page shows each request's parties, item and timeline: load them per page, not per row.
-    if query.column_descriptions[0]["entity"] is Request:
-        query = query.options(selectinload(Request.organisation), selectinload(Request.requester),
-                              selectinload(Request.item), selectinload(Request.events))
     rows = list(ctx.session.scalars(query.limit(size).offset((max(number, 1) - 1) * size)))
     return rows, count(ctx, query)
