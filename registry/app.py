@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import cached_property
 from urllib.parse import urlencode
 
@@ -16,7 +15,6 @@ from registry.core.context import Context
 from registry.core.db import make_engine, make_session_factory
 from registry.profiles import Profile, load_profile
 
-IDLE_TIMEOUT = timedelta(minutes=30)
 
 
 class RowId(IntegerConverter):
@@ -65,11 +63,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(settings.instance_path), template_folder="web/templates")
     app.url_map.converters["int"] = RowId  # before any route: ids beyond the columns' range are simply not found
     app.config.update(
-        SECRET_KEY=settings.secret_key,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.env == "production",
-        PERMANENT_SESSION_LIFETIME=IDLE_TIMEOUT,  # refreshed on every request: an idle timeout
+        SECRET_KEY=settings.secret_key,  # cookie flags and the idle timeout: registry.core.security
         MAX_CONTENT_LENGTH=200 * 1024 * 1024,  # uploads larger than a provincial catalog are refused
         WTF_CSRF_TIME_LIMIT=None,  # the session's own lifetime bounds the token
     )
