@@ -34,10 +34,13 @@ from whoosh import index as whoosh_index
 
 from registry.core.errors import MuluError
 from registry.profiles import Profile
+from registry.search import whoosh_files
 from registry.search.analysis import normalise
 from registry.search.documents import docs_for_codes
 from registry.search.whoosh_store import BulkWriter, doc_fields, make_schema, merge_small
 from registry.search.whoosh_view import SegmentCache, View, segment_leaves
+
+whoosh_files.install()
 
 log = logging.getLogger(__name__)
 
