@@ -217,7 +217,9 @@ class Handle:
         ids = {leaf.segment().segment_id() for leaf, _ in leaves}
         self._caches = {segid: cache for segid, cache in self._caches.items() if segid in ids}
         for leaf, _ in leaves:
-            self._caches.setdefault(leaf.segment().segment_id(), SegmentCache(leaf))
+            segid = leaf.segment().segment_id()
+            if segid not in self._caches:  # not setdefault: building a cache loads the segment's bitmaps
+                self._caches[segid] = SegmentCache(leaf)
         old, self._view = self._view, View(searcher, self._caches)
         if old is not None:
             old.searcher.close()

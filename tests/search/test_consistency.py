@@ -165,3 +165,36 @@ def test_concurrent_writers_and_a_reindex_while_searching_leave_no_drift(instanc
     assert result.returncode == 0 and report["clean"] and report["items"] == 240, report
     # drafts change at once; published items only gain a pending change (and a new status)
     assert len(names(runtime, "写入者", per_page=100)) == len(set(shared + drafts[4:13]))
+
+
+def test_a_reader_reopening_after_a_commit_reads_only_the_new_segments(instance, monkeypatch):
+    runtime, _ = instance
+    if runtime.settings.search_backend != "whoosh":
+        pytest.skip("segments belong to the Whoosh backend")
+    from registry.search import whoosh_index
+
+    with unit_of_work(runtime.sessions) as session:
+        ctx = runtime.context(session)
+        orgs = make_org_tree(ctx)
+        for n in range(3):
+            ops.create_item(ctx, entry(orgs.dept, name=f"分段条目{n}"))
+    handle = whoosh_index.handle_for(whoosh_index.WhooshHome(runtime.settings.instance_path))
+    with handle.lock:
+        assert handle.view() is not None
+        before = set(handle._caches)
+    built = []  # segments whose cache is built: building one reads its bitmaps (~25 ms per 50,000 items)
+
+    class Counted(whoosh_index.SegmentCache):
+        def __init__(self, reader) -> None:
+            built.append(reader.segment().segment_id())
+            super().__init__(reader)
+
+    monkeypatch.setattr(whoosh_index, "SegmentCache", Counted)
+    with unit_of_work(runtime.sessions) as session:  # a commit adds a segment
+        ctx = runtime.context(session)
+        ops.create_item(ctx, entry(orgs.dept, name="后加的分段条目"))
+    with handle.lock:
+        handle.view()
+        after = set(handle._caches)
+    assert before & after and built and not set(built) & before
+    assert names(runtime, "分段条目") and names(runtime, "后加的") == ["后加的分段条目"]
