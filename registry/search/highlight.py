@@ -8,6 +8,7 @@ everything else escaped, ready for a template's ``|safe`` or an API client.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from html import escape
 
 #: Characters of context kept either side of the first match in long texts.
@@ -15,15 +16,28 @@ CONTEXT = 60
 MAX_FIELDS = 6
 
 
-def _normalised_with_map(text: str) -> tuple[str, list[int]]:
+class _Folds(dict):
+    """Character code → the character folded on its own (NFKC, lower case), filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = unicodedata.normalize("NFKC", chr(code)).lower()
+        return folded
+
+
+_FOLDS = _Folds()
+
+
+def _normalised_with_map(text: str) -> tuple[str, Sequence[int]]:
     """The normalised text and, for each of its characters, the index of the original character."""
-    out: list[str] = []
+    norm = text.translate(_FOLDS)
+    # No character folds to nothing, so the same length means each folded to one: the map is the identity.
+    # (Folding character by character in Python was 40% of a search's time.)
+    if len(norm) == len(text):
+        return norm, range(len(text))
     where: list[int] = []
     for index, char in enumerate(text):
-        folded = unicodedata.normalize("NFKC", char).lower() if ord(char) > 127 or char.isupper() else char
-        out.append(folded)
-        where.extend([index] * len(folded))
-    return "".join(out), where
+        where.extend([index] * len(_FOLDS[ord(char)]))
+    return norm, where
 
 
 def spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
