@@ -71,7 +71,9 @@ def find_office_items(session: Session, scope: ItemScope, filters: ItemFilters, 
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages) if clamp else max(1, page)
     column = SORTS[sort.lstrip("-")]
-    loads = [selectinload(CatalogItem.provider)] + ([selectinload(CatalogItem.fields)] if with_fields else [])
+    # Units too: lists show them, and loading them one by one was 41 queries for a page of 50.
+    loads = [selectinload(CatalogItem.provider), selectinload(CatalogItem.provider_unit)]
+    loads += [selectinload(CatalogItem.fields)] if with_fields else []
     items = session.scalars(
         query.options(*loads)
         .order_by(column.desc() if sort.startswith("-") else column, CatalogItem.id.desc())
