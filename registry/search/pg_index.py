@@ -110,8 +110,16 @@ def _lock_items(session: Session, codes: list[str]) -> set[str]:
 
 
 def index_codes(session: Session, profile: Profile, codes: Iterable[str]) -> int:
-    """Write the current state of the given items, each in a transaction holding its row lock."""
-    waiting = sorted(set(codes))
+    """Write the current state of the given items, each in a transaction holding its row lock.
+
+    A batch at a time: a bulk load commits 100,000 codes at once, more than one
+    statement may bind (65,535 parameters).
+    """
+    ordered = sorted(set(codes))
+    return sum(_index_batch(session, profile, ordered[start:start + BATCH]) for start in range(0, len(ordered), BATCH))
+
+
+def _index_batch(session: Session, profile: Profile, waiting: list[str]) -> int:
     written = 0
     for pause in (0.0, *RETRIES):
         if not waiting:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from corpus import BACKENDS
 from factories import entry, make_org_tree
@@ -198,3 +199,16 @@ def test_a_reader_reopening_after_a_commit_reads_only_the_new_segments(instance,
         after = set(handle._caches)
     assert before & after and built and not set(built) & before
     assert names(runtime, "分段条目") and names(runtime, "后加的") == ["后加的分段条目"]
+
+
+def test_a_commit_of_more_codes_than_a_statement_may_bind_is_indexed(instance):
+    """A bulk load commits 100,000 codes at once; PostgreSQL binds at most 65,535 parameters per statement."""
+    runtime, _ = instance
+    with unit_of_work(runtime.sessions) as session:
+        ctx = runtime.context(session)
+        code = ops.create_item(ctx, entry(make_org_tree(ctx).dept, name="批量提交的条目")).item.code
+    vanished = [f"999999/{n:06d}" for n in range(70_000)]  # codes of items deleted since: only removed from the index
+    with Session(runtime.engine) as session:
+        backend_for(runtime.settings, runtime.profile).index_codes(session, [code, *vanished])
+        session.commit()
+    assert check(runtime).clean and names(runtime, "批量提交") == ["批量提交的条目"]
