@@ -149,7 +149,9 @@ class WhooshHome:
 def write_items(ix, session: Session, profile: Profile, codes: set[str]) -> int:
     """Replace the index entries of ``codes`` with what the database holds now; returns docs written."""
     docs, missing = docs_for_codes(session, profile, codes)
-    writer = BulkWriter(ix, timeout=LOCK_TIMEOUT, delay=0.02)
+    # Without Whoosh's own lock: write.lock already lets one writer in, and Whoosh's lock stayed taken
+    # for good when its writer failed to start (a read-only index), blocking every later write.
+    writer = BulkWriter(ix, _lk=False)
     try:
         for doc in docs:
             writer.update_document(**doc_fields(doc))
@@ -173,7 +175,11 @@ def index_codes(home: WhooshHome, session: Session, profile: Profile, codes: Ite
     try:
         with home.write_lock(timeout):
             queued, files = home.read_pending()
-            written = write_items(home.open_live(), session, profile, codes | queued)
+            try:
+                written = write_items(home.open_live(), session, profile, codes | queued)
+            except Exception:
+                _queue_for_next_writer(home, codes)  # whatever broke, the next writer retries them
+                raise
             for path in files:
                 path.unlink(missing_ok=True)
             return written
@@ -181,6 +187,13 @@ def index_codes(home: WhooshHome, session: Session, profile: Profile, codes: Ite
         home.add_pending(codes)
         log.warning("index busy; queued %d item codes for the next writer", len(codes))
         return 0
+
+
+def _queue_for_next_writer(home: WhooshHome, codes: set[str]) -> None:
+    try:
+        home.add_pending(codes)
+    except OSError:  # the disk that failed the write may fail this too: then only a reindex repairs them
+        log.exception("could not queue %d item codes after a failed index write", len(codes))
 
 
 # -- reading: one cached view per index per process ----------------------------------------
