@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["mulu"] = runtime
     _install_babel(app)
     _install_login(app)
+    _install_error_pages(app)
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:
@@ -137,6 +138,50 @@ def _install_babel(app: Flask) -> None:
     app.add_template_filter(i18n.translate, "tr")
     app.add_template_filter(format_local, "local")
     app.jinja_env.globals.update(lang_url=lang_url, current_lang=i18n.current_lang, html_lang=lambda: i18n.HTML_LANG[i18n.current_lang()])
+
+
+def _database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database could not be reached or dropped the connection (a restart, a
+    network cut, SQLite's lock timeout), rather than a bug: the request may simply be tried again."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    return isinstance(exc, (OperationalError, InterfaceError)) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+def _install_error_pages(app: Flask) -> None:
+    """Server errors as a short Chinese page (or the API's JSON error), never Werkzeug's English one;
+    a database that cannot be reached is a 503 the user may retry, not a 500.
+
+    The page is plain HTML on purpose: rendering the site's layout may touch the
+    database (the signed-in user), which is what may have just failed.
+    """
+    from flask_babel import gettext
+    from markupsafe import escape
+    from werkzeug.exceptions import InternalServerError
+
+    from registry.api.errors import _is_api, error_response
+    from registry.core import i18n
+
+    def page(status: int, title: str, message: str):
+        lang = i18n.HTML_LANG[i18n.current_lang()]
+        body = (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title></head>'
+                f"<body><h1>{escape(title)}</h1><p>{escape(message)}</p></body></html>")
+        return body, status, {"Content-Type": "text/html; charset=utf-8"}
+
+    @app.errorhandler(InternalServerError)
+    def _server_error(exc: InternalServerError):
+        # Flask has logged the original exception with its traceback; the user gets a message, not the traceback.
+        if exc.original_exception is not None and _database_unavailable(exc.original_exception):
+            message = gettext("数据库暂时不可用，请稍后重试；如果一直如此，请联系系统管理员。")
+            if _is_api():
+                response = error_response(503, message)
+            else:
+                response = app.make_response(page(503, gettext("服务暂时不可用"), message))
+            response.headers["Retry-After"] = "5"
+            return response
+        if _is_api():
+            return error_response(500)
+        return page(500, gettext("服务器内部错误"), gettext("处理您的请求时出错，已记录下来；请稍后重试，或联系系统管理员。"))
 
 
 def _install_login(app: Flask) -> None:

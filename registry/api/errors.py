@@ -29,12 +29,14 @@ ERRORS = {
     428: ("precondition_required", "Send If-Match with the ETag you read."),
     429: ("rate_limited", "Too many requests; slow down."),
     500: ("server_error", "Something went wrong on our side."),
+    503: ("service_unavailable", "The database is unavailable; try again shortly."),
 }
 _CHINESE = {
     400: "请求格式不正确", 401: "请登录或提供有效的 API 令牌", 403: "您的角色或机构无权执行此操作", 404: "未找到",
     405: "不支持此请求方法", 409: "对象当前状态不允许此操作", 412: "对象已被他人修改，请重新读取后再试",
     413: "上传文件过大", 415: "请以 JSON 或 multipart 上传方式提交", 422: "部分取值不符合要求",
     428: "修改须带 If-Match（读取时得到的 ETag）", 429: "请求过于频繁，请稍后再试", 500: "服务器内部错误",
+    503: "数据库暂时不可用，请稍后重试",
 }
 
 
