@@ -7,6 +7,7 @@ words can be given as ``mulu search query reindex``).
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
@@ -100,11 +101,16 @@ def _print_response(response) -> None:
 
 
 def _progress_bar(total: int):
-    """A progress bar on stderr when it is a terminal; silent otherwise (logs, CI)."""
+    """A progress bar on stderr when it is a terminal; silent otherwise (logs, CI), or one line
+    per step with ``MULU_PROGRESS=lines``, as ``mulu catalog import`` does (for logs and wrapping tools)."""
     state = {"done": 0, "last": 0.0, "started": time.perf_counter()}
+    lines = os.environ.get("MULU_PROGRESS") == "lines"
 
     def advance(n: int) -> None:
         state["done"] += n
+        if lines:
+            click.echo(f"重建索引：{min(state['done'], total)}/{total}", err=True)
+            return
         now = time.perf_counter()
         if sys.stderr.isatty() and (now - state["last"] > 0.2 or state["done"] >= total):
             state["last"] = now
