@@ -2,7 +2,9 @@
 
 Both backends index the same documents, built here with set-based reads (a
 reindex reads 10⁵ items and 2×10⁶ fields; per-object ORM loads would take
-minutes). A document carries a *stamp* — the item's version and last
+minutes). Sensitive and secret fields (:mod:`registry.catalog.disclosure`) are kept apart
+(``hidden_…``): the backends index them as marked terms that only signed-in readers match.
+A document carries a *stamp* — the item's version and last
 modification time — so ``mulu search check`` can tell a stale entry from a
 current one without comparing texts.
 """
@@ -16,11 +18,14 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
+from registry.catalog.disclosure import is_restricted
 from registry.catalog.models import CatalogItem, Field
 from registry.orgs.models import Organisation
 from registry.profiles import Profile
 
 BATCH = 2000
+#: Prefixes the index terms of sensitive and secret fields: never a character of a query's bigrams or words.
+HIDDEN = "!"
 
 
 @dataclass
@@ -52,6 +57,9 @@ class SearchDoc:
     field_names: list[str] = field(default_factory=list)
     field_technical: list[str] = field(default_factory=list)
     field_descriptions: list[str] = field(default_factory=list)
+    hidden_names: list[str] = field(default_factory=list)
+    hidden_technical: list[str] = field(default_factory=list)
+    hidden_descriptions: list[str] = field(default_factory=list)
 
     @property
     def stamp(self) -> str:
@@ -74,6 +82,13 @@ class SearchDoc:
     def body_texts(self) -> list[str]:
         return [self.summary, *self.field_descriptions]
 
+    # The restricted fields' texts, in the groups they would belong to.
+    def hidden_field_texts(self) -> list[str]:
+        return self.hidden_names + self.hidden_technical
+
+    def hidden_body_texts(self) -> list[str]:
+        return self.hidden_descriptions
+
     def stored(self) -> dict[str, Any]:
         """What a result shows without a database round trip (also used for highlighting)."""
         return {
@@ -85,6 +100,8 @@ class SearchDoc:
             "publish_date": self.publish_date.isoformat() if self.publish_date else None,
             "updated_at": utc(self.updated_at).isoformat(), "version": self.version, "tags": self.tags,
             "fields": self.field_names, "field_descriptions": self.field_descriptions,
+            # Shown to signed-in readers only (registry.search.service).
+            "hidden_fields": self.hidden_names, "hidden_field_descriptions": self.hidden_descriptions,
         }
 
 
@@ -93,8 +110,13 @@ def utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
+#: What a document holds, in its stamp: bumped when that changes, so ``mulu search check`` reports
+#: older entries stale and ``mulu search reindex`` rewrites them (2: restricted fields kept apart).
+DOC_FORMAT = 2
+
+
 def make_stamp(version: int, updated_at: datetime) -> str:
-    return f"{version}@{utc(updated_at).strftime('%Y%m%dT%H%M%S.%f')}"
+    return f"{DOC_FORMAT}:{version}@{utc(updated_at).strftime('%Y%m%dT%H%M%S.%f')}"
 
 
 # -- reading -------------------------------------------------------------------------
@@ -142,17 +164,18 @@ def _attach_fields(session: Session, docs: dict[int, SearchDoc]) -> None:
     if not docs:
         return
     rows = session.execute(
-        select(Field.item_id, Field.name, Field.technical_name, Field.description)
+        select(Field.item_id, Field.name, Field.technical_name, Field.description, Field.is_sensitive, Field.is_secret)
         .where(Field.item_id.in_(list(docs)))
         .order_by(Field.item_id, Field.position)
     )
-    for item_id, name, technical, description in rows:
-        doc = docs[item_id]
-        doc.field_names.append(name)
-        if technical:
-            doc.field_technical.append(technical)
-        if description:
-            doc.field_descriptions.append(description)
+    for row in rows:
+        doc = docs[row.item_id]
+        hidden = is_restricted(row)
+        (doc.hidden_names if hidden else doc.field_names).append(row.name)
+        if row.technical_name:
+            (doc.hidden_technical if hidden else doc.field_technical).append(row.technical_name)
+        if row.description:
+            (doc.hidden_descriptions if hidden else doc.field_descriptions).append(row.description)
 
 
 def docs_for_codes(session: Session, profile: Profile, codes: Iterable[str]) -> tuple[list[SearchDoc], set[str]]:

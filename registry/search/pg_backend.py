@@ -34,6 +34,9 @@ FACET_COLUMNS = {
 }
 _ENUMS = {"share_type": ShareType, "open_type": OpenType, "status": ItemStatus}
 _DOC = pg_index.SearchDocument
+#: The groups holding restricted fields' (marked) lexemes.
+HIDDEN_GROUPS = ("fields", "body")
+Lexemes = Callable[[list[str]], list[str]]
 
 
 # -- tsquery literals ------------------------------------------------------------------
@@ -43,20 +46,21 @@ def _any(parts: Iterable[str]) -> str:
     return "(" + " | ".join(parts) + ")" if parts else ""
 
 
-def _group_query(text: str, weight: str) -> str:
+def _group_query(text: str, weight: str, lexemes: Lexemes = list) -> str:
     terms = []
     for grams in query_bigrams(text):
         for gram in sorted(grams):
-            terms.append(pg_index.quote(gram) + (":*" if len(gram) == 1 else ":") + weight)
+            suffix = (":*" if len(gram) == 1 else ":") + weight
+            terms.append(_any(pg_index.quote(lexeme) + suffix for lexeme in lexemes([gram])))
     return "(" + " & ".join(terms) + ")" if terms else ""
 
 
-def _marked(mark: str, texts: Iterable[str], weight: str) -> str:
-    return _any(pg_index.quote(mark + t) + ":" + weight for t in texts)
+def _marked(mark: str, texts: Iterable[str], weight: str, lexemes: Lexemes = list) -> str:
+    return _any(pg_index.quote(lexeme) + ":" + weight for lexeme in lexemes([mark + t for t in texts]))
 
 
-def chunk_queries(chunk: Chunk) -> tuple[str, list[tuple[tuple[str, ...], tuple[int, ...]]]]:
-    """The tsquery a chunk must match, and its score features.
+def chunk_queries(chunk: Chunk, plan: Plan) -> tuple[str, list[tuple[tuple[str, ...], tuple[int, ...]]]]:
+    """The tsquery a chunk must match, and its score features (restricted fields' lexemes per ``plan.terms``).
 
     A feature is a list of tiers: the first tsquery that matches gives its weight
     (what was typed, else a synonym), so a row pays for the second test only when
@@ -64,16 +68,17 @@ def chunk_queries(chunk: Chunk) -> tuple[str, list[tuple[tuple[str, ...], tuple[
     """
     features, matching = [], []
     for group, letter in _WEIGHT.items():
-        typed = _group_query(chunk.alternatives[0], letter)
-        other = _any(_group_query(alt, letter) for alt in chunk.alternatives[1:])
+        lexemes = plan.terms if group in HIDDEN_GROUPS else list
+        typed = _group_query(chunk.alternatives[0], letter, lexemes)
+        other = _any(_group_query(alt, letter, lexemes) for alt in chunk.alternatives[1:])
         weight = GROUP_WEIGHTS[group]
         tiers = [(typed, weight)] + ([(other, weight // 2)] if other and weight // 2 else [])
         features.append(tuple(zip(*tiers)))
         matching += [typed, other]
     for query, weight in ((_marked("=", chunk.alternatives, "A"), BONUS["name_exact"]),
-                          (_marked("=", chunk.alternatives, "B"), BONUS["field_exact"]),
+                          (_marked("=", chunk.alternatives, "B", plan.terms), BONUS["field_exact"]),
                           (_marked("~", chunk.alternatives, "A"), BONUS["name_word"]),
-                          (_marked("~", chunk.alternatives, "D"), BONUS["text_word"])):
+                          (_marked("~", chunk.alternatives, "D", plan.terms), BONUS["text_word"])):
         features.append(((query,), (weight,)))
     if chunk.code_like:
         code = pg_index.quote("#" + chunk.text) + (":*A" if "/" in chunk.text else ":A")
@@ -114,13 +119,14 @@ def field_condition(plan: Plan) -> tuple[object | None, list]:
     if not plan.field_name:
         return None, []
     wanted = plan.synonyms.expand(plan.field_name)
-    exact = _marked("=", wanted, "B")
+    exact = _marked("=", wanted, "B", plan.terms)
     if plan.field_mode == "exact":
         return _matches(exact), []
     # The fields group holds every bigram of every field name, so the GIN index narrows;
-    # LIKE then confirms the name really contains the text.
-    narrowed = _matches(_any(_group_query(w, "B") for w in wanted))
-    contains = or_(*[_DOC.field_names.like("%" + _escape_like(w) + "%", escape="\\") for w in wanted])
+    # LIKE then confirms the name really contains the text (for the public, a public name).
+    narrowed = _matches(_any(_group_query(w, "B", plan.terms) for w in wanted))
+    names = func.split_part(_DOC.field_names, pg_index.HIDDEN_PART, 1) if plan.public else _DOC.field_names
+    contains = or_(*[names.like("%" + _escape_like(w) + "%", escape="\\") for w in wanted])
     return and_(narrowed, contains), [((exact,), (BONUS["field_filter"],))]
 
 
@@ -142,7 +148,7 @@ class Query:
     def __init__(self, plan: Plan, chunks: list[Chunk], any_chunk: bool = False, at_least: int = 0) -> None:
         parts, features = [], []
         for chunk in chunks:
-            matching, chunk_features = chunk_queries(chunk)
+            matching, chunk_features = chunk_queries(chunk, plan)
             parts.append(matching)
             features += chunk_features
         self.match = None

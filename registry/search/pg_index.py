@@ -5,7 +5,9 @@ for matching, jieba words for ranking, whole names and field names, code
 prefixes — distinguished by a leading mark (``~`` word, ``=`` whole value,
 ``#`` code) and weighted by text group (A name, B field names, C other
 metadata, D summary and descriptions). It is written as a tsvector literal,
-so PostgreSQL's parser never re-splits what jieba segmented.
+so PostgreSQL's parser never re-splits what jieba segmented. Sensitive and
+secret fields' lexemes carry a further mark in front (``!``,
+:data:`~registry.search.documents.HIDDEN`): only signed-in readers' queries name them.
 
 Concurrent writers cannot leave an older version behind: the indexer locks
 the items' rows ``FOR SHARE`` before reading them, so a writer committing a
@@ -28,7 +30,7 @@ from registry.catalog.models import CatalogItem
 from registry.core.db import utcnow
 from registry.profiles import Profile
 from registry.search.analysis import END, bigrams, normalise, words
-from registry.search.documents import SearchDoc, current_stamps, docs_for_codes
+from registry.search.documents import HIDDEN, SearchDoc, current_stamps, docs_for_codes
 from registry.search.drift import Drift, compare
 from registry.search.models import SearchDocument
 
@@ -37,6 +39,8 @@ log = logging.getLogger(__name__)
 GROUP_WEIGHTS = {"name": "A", "fields": "B", "meta": "C", "body": "D"}
 #: Position per weight: positions only carry weights here, the order of terms is never used.
 _POSITION = {"A": 1, "B": 2, "C": 3, "D": 4}
+#: Separates the public field names of ``field_names`` from the restricted ones.
+HIDDEN_PART = "\n" + HIDDEN + "\n"
 RETRIES = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6)
 BATCH = 500
 
@@ -64,6 +68,12 @@ def doc_lexemes(doc: SearchDoc) -> dict[str, set[str]]:
     add(("~" + w for w in words([*doc.field_texts(), *doc.meta_texts(), *doc.body_texts()])), "D")
     add(["=" + normalise(doc.name)], "A")
     add(("=" + normalise(n) for n in doc.field_names), "B")
+    # Sensitive and secret fields: the same lexemes marked, which only signed-in readers' queries name.
+    hidden_fields, hidden_body = doc.hidden_field_texts(), doc.hidden_body_texts()
+    add((HIDDEN + gram_lexeme(g) for g in bigrams(hidden_fields)), "B")
+    add((HIDDEN + gram_lexeme(g) for g in bigrams(hidden_body)), "D")
+    add((HIDDEN + "~" + w for w in words([*hidden_fields, *hidden_body])), "D")
+    add((HIDDEN + "=" + normalise(n) for n in doc.hidden_names), "B")
     classification = doc.code.split("/", 1)[0].lower()
     add(["#" + normalise(doc.code), *("#" + classification[:i] for i in range(1, len(classification) + 1))], "A")
     return found
@@ -88,10 +98,18 @@ def _upsert_statement():
     )
 
 
+def field_names_text(doc: SearchDoc) -> str:
+    """One normalised name a line; restricted fields' after :data:`HIDDEN_PART` (the public reads what precedes it)."""
+    text = "\n" + "\n".join(normalise(n) for n in doc.field_names) + "\n"
+    if doc.hidden_names:
+        text += HIDDEN_PART.lstrip("\n") + "\n".join(normalise(n) for n in doc.hidden_names) + "\n"
+    return text
+
+
 def row(doc: SearchDoc) -> dict:
     return {
         "item_id": doc.item_id, "stamp": doc.stamp, "words": tsvector_literal(doc),
-        "field_names": "\n" + "\n".join(normalise(n) for n in doc.field_names) + "\n", "doc": doc.stored(),
+        "field_names": field_names_text(doc), "doc": doc.stored(),
         "indexed_at": utcnow(),
     }
 

@@ -7,10 +7,12 @@ highlights). Backends only match, rank, count and page.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from registry.accounts.permissions import ItemScope
 from registry.search.analysis import query_words
+from registry.search.documents import HIDDEN
 from registry.search.query import Chunk, SearchRequest
 from registry.search.synonyms import Synonyms
 
@@ -35,6 +37,12 @@ class Plan:
     scope: ItemScope
     filters: dict[str, tuple[str, ...]]
     synonyms: Synonyms
+    public: bool = False  # anonymous: sensitive and secret fields neither match nor show
+
+    def terms(self, texts: Iterable[str]) -> list[str]:
+        """Index terms to look up for ``texts``: restricted fields' marked ones too, except for the public."""
+        plain = [t for t in texts if not t.startswith(HIDDEN)]  # a typed mark must not reach them either
+        return plain if self.public else plain + [HIDDEN + t for t in plain]
 
     @property
     def field_name(self) -> str | None:

@@ -7,9 +7,12 @@ forgetting a filter.
 """
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.accounts.permissions import item_scope
+from registry.catalog.disclosure import disclosed_fields
+from registry.catalog.models import CatalogItem, Field
 from registry.search.backends import backend_for
 from registry.search.facets import org_labels, provider_ids, resolve_filters, value_labels
 from registry.search.highlight import highlight_doc
@@ -31,9 +34,42 @@ def search(runtime, session: Session, request: SearchRequest, *, actor=None, pub
     if "provider" in filters:
         # An organisation stands for itself and everything below it; no such code matches nothing.
         filters["provider"] = tuple(str(i) for i in sorted(provider_ids(session, filters["provider"]))) or ("0",)
-    plan = Plan(request, parse_query(request.text, synonyms), item_scope(session, actor, public), filters, synonyms)
+    plan = Plan(request, parse_query(request.text, synonyms), item_scope(session, actor, public), filters, synonyms,
+                public=public)
     raw = backend_for(runtime.settings, profile).execute(session, plan)
+    raw.docs = _disclosed_docs(session, raw.docs, public)
     return _response(session, profile, request, plan, raw)
+
+
+def _disclosed_docs(session: Session, docs: list[dict], public: bool) -> list[dict]:
+    """The hits' stored documents with the fields this reader may see (in highlights and matched fields).
+
+    Copies: a backend may keep its stored documents for the next search. Sensitive and secret fields
+    are stored apart, shown to signed-in readers only.
+    """
+    if not public:
+        return [{**doc, "fields": doc["fields"] + doc["hidden_fields"],
+                 "field_descriptions": doc["field_descriptions"] + doc["hidden_field_descriptions"]}
+                if doc.get("hidden_fields") or doc.get("hidden_field_descriptions") else doc for doc in docs]
+    older = [doc for doc in docs if "hidden_fields" not in doc]
+    if not older:
+        return docs
+    shown = _disclosed_from_database(session, older)
+    return [shown.get(doc["code"], doc) for doc in docs]
+
+
+def _disclosed_from_database(session: Session, docs: list[dict]) -> dict[str, dict]:
+    """Public copies of documents indexed before restricted fields were stored apart (until the reindex
+    that ``mulu search check`` asks for): their fields re-read from the database, one query per page."""
+    codes = [doc["code"] for doc in docs]
+    rows = session.execute(select(CatalogItem.code, Field.name, Field.description, Field.is_sensitive, Field.is_secret)
+                           .join(Field.item).where(CatalogItem.code.in_(codes)).order_by(CatalogItem.code, Field.position))
+    shown: dict[str, list] = {code: [] for code in codes}
+    for row in disclosed_fields(rows, public=True):
+        shown[row.code].append(row)
+    return {doc["code"]: {**doc, "fields": [row.name for row in shown[doc["code"]]],
+                          "field_descriptions": [row.description for row in shown[doc["code"]] if row.description]}
+            for doc in docs}
 
 
 def _response(session: Session, profile, request: SearchRequest, plan: Plan, raw: RawResult) -> SearchResponse:

@@ -6,28 +6,38 @@ descriptions) — substring matching, so 建设工程 and 社会保障卡 are fo
 though jieba never emits them. The score adds, per chunk, the weight of the
 best groups it matched in plus bonuses (whole jieba word, exact name or
 field name, resource code); ties go to the most recently published.
+Sensitive and secret fields' terms carry a mark (:data:`~registry.search.documents.HIDDEN`)
+and are looked up only for signed-in readers (:meth:`Plan.terms`).
 """
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from registry.accounts.permissions import PUBLIC_STATUSES
 from registry.search import bitsets
 from registry.search.analysis import query_bigrams
+from registry.search.documents import HIDDEN
 from registry.search.plan import BONUS, GROUP_WEIGHTS, Plan, RawResult
 from registry.search.query import Chunk
 from registry.search.whoosh_store import FACET_FIELDS
 from registry.search.whoosh_view import View
 
 GROUP_FIELDS = {"name": "n_name", "fields": "n_fields", "meta": "n_meta", "body": "n_body"}
+#: The groups holding restricted fields' (marked) terms.
+HIDDEN_GROUPS = ("fields", "body")
 #: Facets counted for results (``unit`` is only a filter).
 COUNTED = tuple(name for name in FACET_FIELDS if name != "unit")
 
 
-def substring_bits(view: View, fieldname: str, text: str) -> int:
-    """Documents whose ``fieldname`` group holds every bigram of ``text``."""
+def substring_bits(view: View, fieldname: str, text: str, terms: Callable[[list[str]], list[str]] = list) -> int:
+    """Documents whose ``fieldname`` group holds every bigram of ``text``; ``terms`` gives the index terms of one."""
     bits = -1
     for grams in query_bigrams(text):
         for gram in sorted(grams):
-            found = view.prefix(fieldname, gram) if len(gram) == 1 else view.term(fieldname, gram)
+            if len(gram) == 1:
+                found = bitsets.union(view.prefix(fieldname, g) for g in terms([gram]))
+            else:
+                found = view.any_term(fieldname, terms([gram]))
             bits = found if bits < 0 else bits & found
             if not bits:
                 return 0
@@ -40,20 +50,21 @@ def code_bits(view: View, text: str) -> int:
     return view.term("code_p", text)
 
 
-def chunk_features(view: View, chunk: Chunk) -> tuple[int, list[tuple[int, int]]]:
+def chunk_features(view: View, chunk: Chunk, plan: Plan) -> tuple[int, list[tuple[int, int]]]:
     """What a chunk matches, and the (documents, weight) pairs it adds to the score."""
     features: list[tuple[int, int]] = []
     matched = 0
     for group, fieldname in GROUP_FIELDS.items():
+        terms = plan.terms if group in HIDDEN_GROUPS else list
         # What the user typed counts fully; a synonym found instead counts half.
-        typed = substring_bits(view, fieldname, chunk.alternatives[0])
-        other = bitsets.union(substring_bits(view, fieldname, alt) for alt in chunk.alternatives[1:]) & ~typed
+        typed = substring_bits(view, fieldname, chunk.alternatives[0], terms)
+        other = bitsets.union(substring_bits(view, fieldname, alt, terms) for alt in chunk.alternatives[1:]) & ~typed
         features += [(typed, GROUP_WEIGHTS[group]), (other, GROUP_WEIGHTS[group] // 2)]
         matched |= typed | other
     features.append((view.any_term("name_x", chunk.alternatives), BONUS["name_exact"]))
-    features.append((view.any_term("fname", chunk.alternatives), BONUS["field_exact"]))
+    features.append((view.any_term("fname", plan.terms(chunk.alternatives)), BONUS["field_exact"]))
     features.append((view.any_term("w_name", chunk.alternatives), BONUS["name_word"]))
-    features.append((view.any_term("w_text", chunk.alternatives), BONUS["text_word"]))
+    features.append((view.any_term("w_text", plan.terms(chunk.alternatives)), BONUS["text_word"]))
     if chunk.code_like:
         code = code_bits(view, chunk.text)
         features.append((code, BONUS["code"]))
@@ -64,10 +75,10 @@ def chunk_features(view: View, chunk: Chunk) -> tuple[int, list[tuple[int, int]]
 def field_bits(view: View, plan: Plan) -> tuple[int, list[tuple[int, int]]]:
     """Items having a field named as asked (exactly, or containing the name when fuzzy), synonyms included."""
     wanted = plan.synonyms.expand(plan.field_name or "")
-    exact = view.any_term("fname", wanted)
+    exact = view.any_term("fname", plan.terms(wanted))
     if plan.field_mode == "exact":
         return exact, []
-    names = [n for n in view.lexicon("fname") if any(w in n for w in wanted)]
+    names = [n for n in view.lexicon("fname") if any(w in n for w in wanted) and not (plan.public and n.startswith(HIDDEN))]
     return view.any_term("fname", names), [(exact, BONUS["field_filter"])]
 
 
@@ -83,12 +94,12 @@ def filter_bits(view: View, plan: Plan) -> dict[str, int]:
     return {name: view.any_term(FACET_FIELDS[name], values) for name, values in plan.filters.items()}
 
 
-def match(view: View, chunks: list[Chunk], any_chunk: bool = False) -> tuple[int, list[tuple[int, int]]]:
+def match(view: View, chunks: list[Chunk], plan: Plan, any_chunk: bool = False) -> tuple[int, list[tuple[int, int]]]:
     """Documents matching every chunk (or any, when relaxed) and the score features."""
     features: list[tuple[int, int]] = []
     matched = 0 if any_chunk else -1
     for chunk in chunks:
-        bits, chunk_feats = chunk_features(view, chunk)
+        bits, chunk_feats = chunk_features(view, chunk, plan)
         features += chunk_feats
         matched = matched | bits if any_chunk else (bits if matched < 0 else matched & bits)
     return (view.live if matched < 0 else matched), features
@@ -101,7 +112,7 @@ def execute(view: View, plan: Plan) -> RawResult:
     for bits in filters.values():
         narrowed &= bits
     fields, field_features = field_bits(view, plan) if plan.field_name else (-1, [])
-    matched, features = match(view, plan.chunks)
+    matched, features = match(view, plan.chunks, plan)
     matched &= fields
     features += field_features
     chunks, relaxed = plan.chunks, False
@@ -117,11 +128,11 @@ def execute(view: View, plan: Plan) -> RawResult:
 
 def relax(view: View, plan: Plan, words: list[Chunk], fields: int, narrowed: int):
     """Nothing matched every chunk: show the items matching the most words of the query."""
-    phrases, _ = match(view, [c for c in plan.chunks if c.phrase])
+    phrases, _ = match(view, [c for c in plan.chunks if c.phrase], plan)
     counts = bitsets.Sliced()
     features: list[tuple[int, int]] = []
     for word in words:
-        bits, word_features = chunk_features(view, word)
+        bits, word_features = chunk_features(view, word, plan)
         counts.add(bits, 1)
         features += word_features
     matched = 0

@@ -25,7 +25,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from registry.search.analysis import bigrams, normalise, words
-from registry.search.documents import SearchDoc, utc
+from registry.search.documents import HIDDEN, SearchDoc, utc
 from registry.search.whoosh_view import PLANE_COLUMNS, write_bitmaps
 
 #: Term-set fields: bigram groups (matching), jieba words (ranking), whole values, codes, facets.
@@ -78,9 +78,14 @@ def upd_millis(moment: datetime) -> int:
     return int(utc(moment).timestamp() * 1000)
 
 
+def _hidden(terms) -> set[str]:
+    return {HIDDEN + term for term in terms}
+
+
 def doc_fields(doc: SearchDoc) -> dict:
     """The keyword arguments for ``writer.add_document`` of one item."""
     names, fields_, meta, body = doc.name_texts(), doc.field_texts(), doc.meta_texts(), doc.body_texts()
+    hidden_fields, hidden_body = doc.hidden_field_texts(), doc.hidden_body_texts()
     classification = doc.code.split("/", 1)[0].lower()
     facets = {
         "f_provider": str(doc.provider_id), "f_unit": str(doc.unit_id) if doc.unit_id else "",
@@ -91,9 +96,13 @@ def doc_fields(doc: SearchDoc) -> dict:
     return {
         "key": str(doc.item_id), "item_id": doc.item_id, "pub": pub_days(doc.publish_date),
         "upd": upd_millis(doc.updated_at), "stamp": doc.stamp.encode(), "doc": doc.stored(),
-        "n_name": bigrams(names), "n_fields": bigrams(fields_), "n_meta": bigrams(meta), "n_body": bigrams(body),
-        "w_name": words(names), "w_text": words([*fields_, *meta, *body]),
-        "name_x": {normalise(doc.name)}, "fname": {normalise(n) for n in doc.field_names},
+        "n_name": bigrams(names), "n_meta": bigrams(meta),
+        # Sensitive and secret fields' terms are marked: only signed-in readers' searches look them up.
+        "n_fields": bigrams(fields_) | _hidden(bigrams(hidden_fields)),
+        "n_body": bigrams(body) | _hidden(bigrams(hidden_body)),
+        "w_name": words(names), "w_text": words([*fields_, *meta, *body]) | _hidden(words([*hidden_fields, *hidden_body])),
+        "name_x": {normalise(doc.name)},
+        "fname": {normalise(n) for n in doc.field_names} | _hidden(normalise(n) for n in doc.hidden_names),
         "code": {normalise(doc.code)}, "code_p": {classification[:i] for i in range(1, len(classification) + 1)},
         **{name: {value} if value else set() for name, value in facets.items()},
     }
