@@ -17,6 +17,7 @@ from openpyxl import Workbook
 
 from exports.base import PUBLISHED, ExportFormat, ExportJob, ExportResult, register
 from exports.source import Entry, entries
+from registry.catalog.disclosure import disclosed_fields
 from registry.catalog.validation import vocabulary
 from registry.core.cells import neutralise
 from registry.core.i18n import N_
@@ -42,9 +43,8 @@ def field_open_type(entry: Entry, field: dict[str, Any]) -> str | None:
 
 
 def public_fields(entry: Entry) -> list[dict[str, Any]]:
-    """The fields the public may see: never sensitive, secret or not open."""
-    return [f for f in entry.fields
-            if not f.get("is_sensitive") and not f.get("is_secret") and field_open_type(entry, f) not in (None, NOT_OPEN)]
+    """The fields the public may see: never sensitive or secret (the catalog's rule), nor not open."""
+    return [f for f in disclosed_fields(entry.fields, public=True) if field_open_type(entry, f) not in (None, NOT_OPEN)]
 
 
 class _Labels:

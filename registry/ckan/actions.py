@@ -90,7 +90,7 @@ def package_search(reader: Reader, data: dict[str, Any]) -> dict[str, Any]:
     counts = _within_filters(reader, first.facets, wanted.filters)
     facets, search_facets = _facets(counts, first.facet_labels, wanted.facet_fields, wanted.facet_limit)
     return {"count": first.total, "sort": wanted.sort_text, "facets": facets, "search_facets": search_facets,
-            "results": [package_dict(profile, items[c]) for c in codes if c in items]}
+            "results": [package_dict(profile, items[c], public=reader.public) for c in codes if c in items]}
 
 
 def _pages(start: int, rows: int) -> list[tuple[int, int, int, int]]:
@@ -155,7 +155,7 @@ def package_show(reader: Reader, data: dict[str, Any]) -> dict[str, Any]:
     item = next((items[c] for c in candidates if c in items), None)
     if item is None:
         raise NotFoundError(f"没有标识为“{wanted[:80]}”的数据集")
-    return package_dict(reader.runtime.profile, item)
+    return package_dict(reader.runtime.profile, item, public=reader.public)
 
 
 def package_list(reader: Reader, data: dict[str, Any]) -> list[str]:
@@ -215,7 +215,7 @@ def organization_show(reader: Reader, data: dict[str, Any]) -> dict[str, Any]:
         query = _visible(reader.scope).where(CatalogItem.provider_id == org.id).order_by(CatalogItem.code).limit(MAX_LIST)
         codes = list(reader.session.scalars(query.with_only_columns(CatalogItem.code)))
         items = _items_by_code(reader, codes)
-        body["packages"] = [package_dict(reader.runtime.profile, items[c]) for c in codes if c in items]
+        body["packages"] = [package_dict(reader.runtime.profile, items[c], public=reader.public) for c in codes if c in items]
     return body
 
 

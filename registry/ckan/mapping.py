@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import url_for
 
+from registry.catalog.disclosure import disclosed_fields
 from registry.catalog.models import CatalogItem
 from registry.catalog.operations import field_values
 from registry.catalog.schema import ITEM_ELEMENTS
@@ -75,8 +76,11 @@ def organization_extras(org: Organisation) -> list[dict[str, str]]:
     return [{"key": k, "value": v} for k, v in values.items() if v]
 
 
-def package_dict(profile: Profile, item: CatalogItem) -> dict[str, Any]:
-    """The CKAN package of one item (its published content: pending changes are not shown)."""
+def package_dict(profile: Profile, item: CatalogItem, *, public: bool) -> dict[str, Any]:
+    """The CKAN package of one item (its published content: pending changes are not shown).
+
+    ``public`` (anonymous callers) leaves sensitive and secret fields out of ``mulu_fields``.
+    """
     name = package_name(item.code)
     page = url_for("public.item_page", code=item.code, _external=True)
     tags = [{"id": t, "name": t, "display_name": t, "state": "active", "vocabulary_id": None} for t in item.tags or []]
@@ -96,7 +100,7 @@ def package_dict(profile: Profile, item: CatalogItem) -> dict[str, Any]:
         "resources": [_access_resource(profile, item, page)], "num_resources": 1,
         "extras": _extras(profile, item),
         "relationships_as_object": [], "relationships_as_subject": [],
-        "mulu_fields": [_field(f) for f in item.fields],
+        "mulu_fields": [_field(f) for f in disclosed_fields(item.fields, public)],
     }
 
 

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, render_template, request
 from sqlalchemy import select
 
 from registry.app import request_session, runtime
+from registry.catalog.disclosure import disclosed_fields
 from registry.catalog.models import CatalogItem, ItemStatus
 from registry.core.errors import ValidationError
 from registry.search import SearchRequest, search
@@ -81,7 +82,9 @@ def item_page(code: str):
         CatalogItem.code == code, CatalogItem.status.in_([ItemStatus.PUBLISHED, ItemStatus.CHANGE_PENDING])))
     if item is None:
         abort(404)
-    return render_template("item.html", item=item, profile=runtime().profile)
+    # The public page: sensitive and secret fields are neither listed nor counted.
+    fields = disclosed_fields(item.fields, public=True)
+    return render_template("item.html", item=item, fields=fields, profile=runtime().profile)
 
 
 @bp.get("/healthz")

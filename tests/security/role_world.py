@@ -68,6 +68,11 @@ LETTER = {"A": "甲", "B": "乙", "C1": "丙", "C2": "丁"}
 COUNTY_OF = {"A": None, "B": None, "C1": "county1", "C2": "county2", "county1": "county1", "county2": "county2",
              "city": None, "unitA": None}
 DEPARTMENT_OF = {"A": "A", "B": "B", "C1": "C1", "C2": "C2", "unitA": "A"}
+#: The names, technical names, descriptions and example of C2's sensitive and secret fields: never shown to the public.
+_RESTRICTED_TEXTS = ("涉密字段丁号", "敏感字段丁号", "mimi_ziduan_ding", "mingan_ziduan_ding", "涉密说明丁号", "敏感说明丁号",
+                     "涉密示例丁号")
+#: Parts of secrets searched for on the walk (the echoed query itself is no leak).
+PROBES = ("内部草稿", "送审条目", "草稿字段", "待审变更", "机密", "涉密字段", "敏感说明", "ziduan")
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,9 @@ class Secret:
     ``kind``: ``unpublished`` (a draft's or a pending change's content, or an insider detail such as a mount
     address: seen by who sees the provider's drafts), ``import`` (an import file's name: the same, among those
     who import), ``process`` (a request's text: seen by who sees either party's drafts, i.e. the parties'
-    people, their county reviewers and the city), ``not_open`` (published, but kept out of the open catalog).
+    people, their county reviewers and the city), ``not_open`` (published, but kept out of the open catalog),
+    ``restricted_field`` (a published item's sensitive or secret field: never shown to the public, nor in the open
+    catalog; signed-in readers of the item see it).
     """
 
     text: str
@@ -110,6 +117,8 @@ class Walker:
     def may_see(self, secret: Secret, url: str) -> bool:
         if secret.kind == "not_open":
             return "open-catalog" not in url
+        if secret.kind == "restricted_field":
+            return self.role is not None and "open-catalog" not in url
         if self.role == "audit_admin" and url.startswith("/admin/audit"):
             return True  # the audit log records everyone's work, for the audit administrator alone
         if secret.kind == "import" and self.role not in ("compiler", "authority_admin"):
@@ -169,7 +178,7 @@ def build(runtime) -> World:
         as_victim = Context(session=session, profile=ctx.profile, actor=victim)
         conditional = _conditional_item(ctx, orgs["C2"])
         codes["conditional_C2"] = conditional.code
-        secrets += [Secret("涉密字段丁号", "not_open", ()), Secret("敏感字段丁号", "not_open", ())]
+        secrets += [Secret(text, "restricted_field", ()) for text in _RESTRICTED_TEXTS]
         processes = _processes(as_victim, ctx, orgs, published, conditional)
         secrets += processes.pop("secrets")
         # A change of the published item, pending review: its proposal is as unpublished as a draft.
@@ -224,8 +233,10 @@ def _import_batches(ctx: Context, victim: User, orgs, secrets: list[Secret]) -> 
 def _conditional_item(ctx: Context, provider) -> CatalogItem:
     """A conditionally shared, conditionally open item whose secret and sensitive fields stay out of the open catalog."""
     fields = [*entry(provider)["fields"],
-              {"name": "涉密字段丁号", "data_type": "C", "length": 20, "is_secret": True},
-              {"name": "敏感字段丁号", "data_type": "C", "length": 20, "is_sensitive": True}]
+              {"name": "涉密字段丁号", "data_type": "C", "length": 20, "is_secret": True, "technical_name": "mimi_ziduan_ding",
+               "description": "涉密说明丁号", "example_value": "涉密示例丁号"},
+              {"name": "敏感字段丁号", "data_type": "C", "length": 20, "is_sensitive": True,
+               "technical_name": "mingan_ziduan_ding", "description": "敏感说明丁号"}]
     item = create_item(ctx, entry(provider, name="县局有条件共享条目", share_type="conditional", share_condition="仅限执法使用",
                                   share_basis="《中华人民共和国数据安全法》", open_type="conditional", open_condition="仅限科研",
                                   open_basis="《政务数据开放办法》", fields=fields)).item
@@ -297,7 +308,7 @@ def ckan_calls(world: World) -> list[tuple[str, dict]]:
     calls = [("package_list", {}), ("organization_list", {}), ("organization_list", {"all_fields": True}),
              ("status_show", {}), ("help_show", {"name": "package_search"}),
              ("package_search", {"rows": 1000, "facet.field": json.dumps(["organization", "res_format", "tags"])})]
-    for probe in ("内部草稿", "送审条目", "草稿字段", "待审变更", "机密"):
+    for probe in PROBES:
         calls.append(("package_search", {"q": probe, "rows": 1000}))
     calls += [("package_show", {"id": code}) for code in world.values["code"]]
     calls += [("organization_show", {"id": name, "include_datasets": True}) for name in world.org_codes.values()]
