@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+import zipfile
 
 from factories import make_org_tree
 from openpyxl import load_workbook
@@ -20,8 +21,9 @@ def wait_for_download(folder, before: set, timeout: float = 20):
     """The .xlsx file that appeared in the download folder since ``before`` was taken."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        done = [p for p in folder.iterdir() if p.suffix == ".xlsx" and p not in before]
-        if done:
+        # Chromium may show the final name before the last bytes land (seen under load): wait for a whole zip.
+        done = [p for p in folder.iterdir() if p.suffix == ".xlsx" and p not in before and zipfile.is_zipfile(p)]
+        if done and not any(p.suffix == ".crdownload" for p in folder.iterdir()):
             return done[0]
         time.sleep(0.1)
     raise AssertionError("nothing was downloaded")

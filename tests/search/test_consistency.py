@@ -97,12 +97,19 @@ def test_a_failing_index_never_loses_the_write_and_check_finds_it(instance, monk
     assert check(runtime).clean and names(runtime, "索引失败") == ["索引失败时的名称"]
 
 
-def test_busy_index_queues_codes_for_the_next_writer(instance, monkeypatch):
+@pytest.fixture()
+def whoosh_runtime(instance):
+    """The instance's runtime, for tests of the Whoosh backend's own mechanics (its queue, its segments)."""
     runtime, _ = instance
     if runtime.settings.search_backend != "whoosh":
-        pytest.skip("the queue belongs to the Whoosh backend; PostgreSQL writes under row locks")
+        pytest.skip("Whoosh's own mechanics; PostgreSQL writes rows under row locks")
+    return runtime
+
+
+def test_busy_index_queues_codes_for_the_next_writer(whoosh_runtime, monkeypatch):
     from registry.search import whoosh_index
 
+    runtime = whoosh_runtime
     with unit_of_work(runtime.sessions) as session:
         ctx = runtime.context(session)
         orgs = make_org_tree(ctx)
@@ -168,12 +175,10 @@ def test_concurrent_writers_and_a_reindex_while_searching_leave_no_drift(instanc
     assert len(names(runtime, "写入者", per_page=100)) == len(set(shared + drafts[4:13]))
 
 
-def test_a_reader_reopening_after_a_commit_reads_only_the_new_segments(instance, monkeypatch):
-    runtime, _ = instance
-    if runtime.settings.search_backend != "whoosh":
-        pytest.skip("segments belong to the Whoosh backend")
+def test_a_reader_reopening_after_a_commit_reads_only_the_new_segments(whoosh_runtime, monkeypatch):
     from registry.search import whoosh_index
 
+    runtime = whoosh_runtime
     with unit_of_work(runtime.sessions) as session:
         ctx = runtime.context(session)
         orgs = make_org_tree(ctx)
