@@ -13,11 +13,11 @@ covering more wanted fields ranks first.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
-from registry.accounts.permissions import subtree_ids
+from registry.accounts.permissions import PUBLIC_STATUSES, subtree_ids
 from registry.catalog.models import CatalogItem, Field
 from registry.core.context import Context
 from registry.lists.responsibility import LISTED_STATUSES
@@ -42,11 +42,16 @@ class CatalogSearch:
 
 
 def catalog_search(runtime, session) -> CatalogSearch:
-    """The search service of ``runtime`` as the public sees it (published items), with the instance's synonyms."""
+    """The search service of ``runtime`` over published items, with the instance's synonyms.
+
+    Published items by a filter, not by the public scope: suggestions go to departments, which
+    may match sensitive and secret fields (身份证号 → 公民身份号码), hidden from the public.
+    """
     from registry.search import search
 
     def run(request: SearchRequest) -> list[str]:
-        return [hit.code for hit in search(runtime, session, request, public=True).results]
+        published = replace(request, filters={**request.filters, "status": tuple(sorted(PUBLIC_STATUSES))})
+        return [hit.code for hit in search(runtime, session, published).results]
 
     return CatalogSearch(run, load_synonyms(runtime.settings.instance_path))
 

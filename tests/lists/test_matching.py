@@ -70,3 +70,19 @@ def test_a_demand_keeps_its_suggestions_and_refreshes_them(ctx, world, search):
     assert {s["code"] for s in demand.data["suggestions"]} == {world.residents.code, newer.code}
     with pytest.raises(PermissionDenied):
         refresh_suggestions(world.as_(ctx, "other_compiler"), demand)
+
+
+
+def test_a_sensitive_field_serves_a_demand_though_the_public_cannot_find_it(ctx, world, tmp_path, database_url):
+    """Suggestions are for departments: a field flagged 敏感 still matches, through the search service too."""
+    from registry.search import SearchRequest
+    from registry.search import search as search_catalog
+
+    next(f for f in world.residents.fields if f.name == "公民身份号码").is_sensitive = True
+    ctx.session.flush()
+    runtime = Runtime(load_settings({"MULU_PROFILE": ctx.profile.name}, instance_path=tmp_path, database_url=database_url))
+    backend_for(runtime.settings, runtime.profile).index_codes(ctx.session, [world.residents.code, world.draft.code])
+    found = suggest(ctx, "GMSFHM", [], requester=world.people.orgs.dept, search=catalog_search(runtime, ctx.session))
+    assert [s["code"] for s in found] == [world.residents.code]
+    public = search_catalog(runtime, ctx.session, SearchRequest(text="GMSFHM"), public=True)
+    assert world.residents.code not in {hit.code for hit in public.results}
