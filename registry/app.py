@@ -140,12 +140,24 @@ def _install_babel(app: Flask) -> None:
     app.jinja_env.globals.update(lang_url=lang_url, current_lang=i18n.current_lang, html_lang=lambda: i18n.HTML_LANG[i18n.current_lang()])
 
 
+#: SQLSTATEs of a lost or refused connection: class 08, a shutdown (57P01–57P03), too many connections.
+_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
 def _database_unavailable(exc: BaseException) -> bool:
     """Whether ``exc`` means the database could not be reached or dropped the connection (a restart, a
-    network cut, SQLite's lock timeout), rather than a bug: the request may simply be tried again."""
-    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    network cut, SQLite's lock timeout) — worth a retry — rather than a bug (a missing table, bad SQL)."""
+    from sqlalchemy.exc import DBAPIError
 
-    return isinstance(exc, (OperationalError, InterfaceError)) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    state = getattr(exc.orig, "sqlstate", None)
+    if state:
+        return state.startswith(_UNAVAILABLE_STATES)
+    message = str(exc.orig).lower()  # no SQLSTATE: a failed connect (psycopg) or SQLite's lock
+    return "database is locked" in message or "connection" in message
 
 
 def _install_error_pages(app: Flask) -> None:
