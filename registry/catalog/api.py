@@ -21,7 +21,7 @@ from registry.catalog.api_schemas import (
     ReasonSchema,
     WriteResultSchema,
 )
-from registry.catalog.disclosure import disclosed_fields
+from registry.catalog.disclosure import shown_field_values
 from registry.catalog.models import CatalogItem, ChangeState, ItemStatus
 from registry.catalog.operations import ItemResult, create_item, entry_values, get_item, retire_item, update_item
 from registry.catalog.queries import ItemFilters, find_office_items
@@ -76,7 +76,7 @@ def _org(org: Organisation | None) -> dict[str, str] | None:
     return {"code": org.code, "name": org.name} if org is not None else None
 
 
-def item_body(item: CatalogItem, public: bool = False) -> dict[str, Any]:
+def item_body(item: CatalogItem, *, public: bool) -> dict[str, Any]:
     """An item as the API shows it; ``public`` leaves out sensitive and secret fields."""
     values = entry_values(item)
     body = {spec.key: values.get(spec.key) for spec in ITEM_ELEMENTS if spec.kind != "org"}
@@ -84,7 +84,7 @@ def item_body(item: CatalogItem, public: bool = False) -> dict[str, Any]:
         code=item.code, provider=_org(item.provider), provider_unit=_org(item.provider_unit),
         status=item.status.value, status_label=item.status.label, version=item.version,
         created_at=item.created_at, updated_at=item.updated_at, published_at=item.published_at,
-        fields=disclosed_fields(values["fields"], public),
+        fields=shown_field_values(values["fields"], public),
         links={"self": url_for("items_api.Item", code=item.code),
                "fields": url_for("items_api.item_fields", code=item.code),
                "history": url_for("items_api.item_history", code=item.code),
@@ -112,7 +112,7 @@ def _send_headers(response):
 def _written(ctx: Context, result: ItemResult) -> dict[str, Any]:
     ctx.session.commit()
     _with_etag(result.item)
-    return {"item": item_body(result.item), "diff": result.diff, "pending": result.pending,
+    return {"item": item_body(result.item, public=False), "diff": result.diff, "pending": result.pending,
             "change_id": result.change.id if result.change is not None else None}
 
 
@@ -134,7 +134,7 @@ class Items(MethodView):
                               text=q.strip(), reach="visible")
         found = find_office_items(ctx.session, item_scope(ctx.session, ctx.actor, public=public), filters,
                                   page=page, per_page=per_page, sort=sort, clamp=False, with_fields=True)
-        return page_body([item_body(i, public) for i in found.items], found.total, page, per_page)
+        return page_body([item_body(i, public=public) for i in found.items], found.total, page, per_page)
 
     @blp.arguments(ItemInSchema)
     @blp.response(201, WriteResultSchema, headers={"Location": {"description": "新条目的地址", "schema": {"type": "string"}}})
@@ -158,7 +158,7 @@ class Item(MethodView):
         ctx, public = reader_context()
         item = visible_item(ctx, code, public)
         _with_etag(item)
-        return item_body(item, public)
+        return item_body(item, public=public)
 
     @blp.arguments(ItemInSchema)
     @blp.response(200, WriteResultSchema)
@@ -190,7 +190,7 @@ def _update(code: str, data: dict[str, Any]) -> dict[str, Any]:
 def item_fields(code: str):
     """条目的信息项。"""
     ctx, public = reader_context()
-    return disclosed_fields(entry_values(visible_item(ctx, code, public))["fields"], public)
+    return shown_field_values(entry_values(visible_item(ctx, code, public))["fields"], public)
 
 
 @blp.route("/<path:code>/history")

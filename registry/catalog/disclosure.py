@@ -25,3 +25,13 @@ def is_restricted(field: Any) -> bool:
 def disclosed_fields(fields: Iterable[F], public: bool) -> list[F]:
     """The fields a reader sees: all for signed-in readers, the unrestricted ones for the public."""
     return [f for f in fields if not (public and is_restricted(f))]
+
+
+def shown_field_values(fields: list[dict[str, Any]], public: bool) -> list[dict[str, Any]]:
+    """Field values (``field_values`` dicts) as a reader gets them: for the public, the disclosed ones
+    numbered 1…n without their ids, so gaps in positions or ids do not tell that fields were left out."""
+    if not public:
+        return fields
+    return [{**{k: v for k, v in f.items() if k != "id"}, "position": n}
+            for n, f in enumerate(disclosed_fields(fields, public=True), start=1)]
+

@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import url_for
 
-from registry.catalog.disclosure import disclosed_fields
+from registry.catalog.disclosure import shown_field_values
 from registry.catalog.models import CatalogItem
 from registry.catalog.operations import field_values
 from registry.catalog.schema import ITEM_ELEMENTS
@@ -100,7 +100,7 @@ def package_dict(profile: Profile, item: CatalogItem, *, public: bool) -> dict[s
         "resources": [_access_resource(profile, item, page)], "num_resources": 1,
         "extras": _extras(profile, item),
         "relationships_as_object": [], "relationships_as_subject": [],
-        "mulu_fields": [_field(f) for f in disclosed_fields(item.fields, public)],
+        "mulu_fields": shown_field_values([_field(f) for f in item.fields], public),
     }
 
 

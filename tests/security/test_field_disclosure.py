@@ -89,6 +89,15 @@ def test_the_public_page_counts_and_numbers_only_the_shown_fields(site):
     assert re.findall(r"<tr><td>(\d+)</td>", html) == ["1", "2", "3"]
 
 
+def test_the_public_api_and_ckan_number_the_shown_fields_without_gaps_or_ids(site):
+    base, code, org, _ = site
+    ckan = f"{base}/api/3/action"
+    item = json.loads(_read(f"{base}/api/v1/items/{code}"))
+    package = json.loads(_read(f"{ckan}/package_show?id={quoted(code)}"))["result"]
+    for fields in (item["fields"], json.loads(_read(f"{base}/api/v1/items/{code}/fields")), package["mulu_fields"]):
+        assert [f["position"] for f in fields] == [1, 2, 3] and all("id" not in f for f in fields)
+
+
 def test_public_search_hits_show_no_restricted_field_in_highlights(site):
     base, code, _, _ = site
     found = json.loads(_read(f"{base}/api/v1/search?q={quoted('企业名称')}"))
