@@ -77,6 +77,21 @@ def db_upgrade(rt: Runtime) -> None:
     with unit_of_work(rt.sessions) as session:
         seeded = seed_calendar(session) if session.query(CalendarYear).count() == 0 else 0
     click.echo(f"数据库已升级到 {migrate.current_revision(rt.engine)}" + (f"；已载入 {seeded} 个节假日/调休日" if seeded else ""))
+    _rebuild_outdated_index(rt)
+
+
+def _rebuild_outdated_index(rt: Runtime) -> None:
+    """An index written by an older version may hold what this one hides (the public matching sensitive
+    fields), so an upgrade rebuilds it rather than leave that to someone reading ``search check``."""
+    from registry.search.backends import backend_for
+
+    backend = backend_for(rt.settings, rt.profile)
+    with rt.sessions() as session:
+        outdated = backend.check(session).outdated
+    if outdated:
+        click.echo(f"检索索引中有 {outdated:,} 个条目是旧格式，正在重建……")
+        items = backend.reindex(rt.engine, procs=1, progress=None)
+        click.echo(f"已重建检索索引：{items:,} 个条目")
 
 
 @db.command("check")

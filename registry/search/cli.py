@@ -172,4 +172,7 @@ def _print_drift(drift) -> None:
             click.echo(f"{label}：{shown}", err=True)
     if drift.pending:
         click.echo(f"待索引队列中还有 {drift.pending} 个条目", err=True)
+    if drift.outdated:
+        click.echo(f"其中 {drift.outdated:,} 个条目是旧版程序写入的索引格式（公众检索可能匹配到敏感、涉密信息项），"
+                   "须运行 mulu search reindex 全部重建", err=True)
     click.echo("检索索引与数据库不一致；运行 mulu search reindex 可修复", err=True)

@@ -15,6 +15,8 @@ class Drift:
     pending: int = 0
     indexed: int = 0
     items: int = 0
+    #: Entries written in an older document format (all stale too): only a reindex rewrites them all.
+    outdated: int = 0
 
     @property
     def clean(self) -> bool:
@@ -28,12 +30,17 @@ class Drift:
         return {
             "clean": self.clean, "items": self.items, "indexed": self.indexed, "missing": self.missing,
             "stale": self.stale, "extra": self.extra, "duplicated": self.duplicated, "pending": self.pending,
+            "outdated": self.outdated,
         }
 
 
 def compare(database: dict[int, tuple[str, str]], index: dict[int, list[str]]) -> Drift:
     """``database``: item id → (code, stamp); ``index``: item id → the stamps of its live entries."""
+    from registry.search.documents import DOC_FORMAT
+
     drift = Drift(items=len(database), indexed=sum(len(v) for v in index.values()))
+    current = f"{DOC_FORMAT}:"
+    drift.outdated = sum(1 for stamps in index.values() for stamp in stamps if not stamp.startswith(current))
     for item_id, (code, stamp) in database.items():
         stamps = index.get(item_id)
         if not stamps:

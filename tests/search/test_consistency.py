@@ -217,3 +217,23 @@ def test_a_commit_of_more_codes_than_a_statement_may_bind_is_indexed(instance):
         backend_for(runtime.settings, runtime.profile).index_codes(session, [code, *vanished])
         session.commit()
     assert check(runtime).clean and names(runtime, "批量提交") == ["批量提交的条目"]
+
+
+def test_an_index_in_an_older_format_is_reported_and_rebuilt_by_db_upgrade(instance, monkeypatch):
+    """Documents written by an older version (their stamps say so) may hold what this one hides from the public."""
+    runtime, _ = instance
+    from registry.search import documents
+
+    with monkeypatch.context() as older:
+        older.setattr(documents, "DOC_FORMAT", documents.DOC_FORMAT - 1)
+        with unit_of_work(runtime.sessions) as session:
+            ctx = runtime.context(session)
+            ops.create_item(ctx, entry(make_org_tree(ctx).dept, name="旧版写入的条目"))
+    report = json.loads(CliRunner().invoke(mulu_main, ["search", "check", "--json"]).output)
+    assert report["outdated"] == 1 and len(report["stale"]) == 1
+    result = CliRunner().invoke(mulu_main, ["search", "check"])
+    assert result.exit_code == 1 and "旧版程序写入的索引格式" in result.output
+    result = CliRunner().invoke(mulu_main, ["db", "upgrade"])
+    assert result.exit_code == 0 and "正在重建" in result.output, result.output
+    assert check(runtime).clean and check(runtime).outdated == 0 and names(runtime, "旧版写入") == ["旧版写入的条目"]
+    assert "正在重建" not in CliRunner().invoke(mulu_main, ["db", "upgrade"]).output  # once only
