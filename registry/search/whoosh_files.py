@@ -17,7 +17,8 @@ from whoosh.filedb import compound, structfile
 
 
 class MappedFile(io.RawIOBase):
-    """A read-only file over a memoryview."""
+    """A read-only file over a memoryview. Not for sharing between threads (nor was BytesIO's position):
+    index readers are used under their handle's lock."""
 
     def __init__(self, buffer) -> None:
         super().__init__()
@@ -32,6 +33,8 @@ class MappedFile(io.RawIOBase):
 
     def read(self, size: int | None = -1) -> bytes:
         start = self._position
+        if start >= len(self._view):
+            return b""
         end = len(self._view) if size is None or size < 0 else min(len(self._view), start + size)
         self._position = end
         return self._view[start:end].tobytes()
@@ -42,9 +45,18 @@ class MappedFile(io.RawIOBase):
         return len(data)
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: len(self._view)}[whence]
-        self._position = base + offset
+        bases = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: len(self._view)}
+        if whence not in bases or bases[whence] + offset < 0:
+            raise ValueError(f"invalid seek: offset {offset}, whence {whence}")
+        self._position = bases[whence] + offset
         return self._position
+
+    def close(self) -> None:
+        super().close()
+        try:
+            self._view.release()  # the mapping (and a deleted segment's file) may go once its readers have
+        except BufferError:  # a slice of it is still in use: the garbage collector frees it later
+            pass
 
     def tell(self) -> int:
         return self._position
