@@ -133,7 +133,11 @@ class ItemScope:
     own_provider_ids: frozenset[int] = frozenset()
 
     def sees(self, status: str, provider_id: int) -> bool:
-        return self.all_items or status in PUBLIC_STATUSES or provider_id in self.own_provider_ids
+        return status in PUBLIC_STATUSES or self.sees_unpublished_of(provider_id)
+
+    def sees_unpublished_of(self, provider_id: int) -> bool:
+        """Whether drafts, proposals and other unpublished work of this provider are the reader's to see."""
+        return self.all_items or provider_id in self.own_provider_ids
 
 
 PUBLIC_SCOPE = ItemScope()

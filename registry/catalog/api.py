@@ -203,8 +203,7 @@ def item_history(code: str):
     if public:
         abort(404, message="变更历史仅对登录用户开放")
     # A change not (yet) in force is unpublished work: only those who see the provider's drafts read it.
-    scope = item_scope(ctx.session, ctx.actor)
-    insider = scope.all_items or item.provider_id in scope.own_provider_ids
+    insider = item_scope(ctx.session, ctx.actor).sees_unpublished_of(item.provider_id)
     return [{"id": c.id, "kind": c.kind.value, "state": c.state.value, "base_version": c.base_version, "diff": c.diff,
              "reason": c.reason, "requires_authority": c.requires_authority,
              "actor": c.actor.username if c.actor else None, "created_at": c.created_at, "decided_at": c.decided_at,
