@@ -21,7 +21,7 @@ from registry.profiles import Profile
 from registry.search import pg_index
 from registry.search.analysis import query_bigrams
 from registry.search.drift import Drift
-from registry.search.plan import BONUS, GROUP_WEIGHTS, Plan, RawResult
+from registry.search.plan import BONUS, GROUP_WEIGHTS, HIDDEN_GROUPS, Plan, RawResult
 from registry.search.query import Chunk
 
 _WEIGHT = pg_index.GROUP_WEIGHTS
@@ -34,8 +34,6 @@ FACET_COLUMNS = {
 }
 _ENUMS = {"share_type": ShareType, "open_type": OpenType, "status": ItemStatus}
 _DOC = pg_index.SearchDocument
-#: The groups holding restricted fields' (marked) lexemes.
-HIDDEN_GROUPS = ("fields", "body")
 Lexemes = Callable[[list[str]], list[str]]
 
 

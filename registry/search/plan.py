@@ -28,6 +28,10 @@ BONUS = {
 }
 
 
+#: The text groups that hold restricted fields' (marked) terms: field names and descriptions.
+HIDDEN_GROUPS = ("fields", "body")
+
+
 @dataclass
 class Plan:
     """The request, with its text parsed, its filters checked and the reader's scope."""

@@ -159,7 +159,7 @@ def repair(ix, session: Session, profile: Profile, drift: Drift, extra_codes: se
     """Write what the drift names (and ``extra_codes``), drop entries of items that no longer exist."""
     written = write_items(ix, session, profile, drift.codes_to_write | extra_codes)
     if drift.extra:
-        writer = BulkWriter(ix)
+        writer = BulkWriter(ix, _lk=False)  # under write.lock, like every live write
         for item_id in drift.extra:
             writer.delete_by_term("key", item_id)
         writer.commit()

@@ -17,14 +17,12 @@ from registry.accounts.permissions import PUBLIC_STATUSES
 from registry.search import bitsets
 from registry.search.analysis import query_bigrams
 from registry.search.documents import HIDDEN
-from registry.search.plan import BONUS, GROUP_WEIGHTS, Plan, RawResult
+from registry.search.plan import BONUS, GROUP_WEIGHTS, HIDDEN_GROUPS, Plan, RawResult
 from registry.search.query import Chunk
 from registry.search.whoosh_store import FACET_FIELDS
 from registry.search.whoosh_view import View
 
 GROUP_FIELDS = {"name": "n_name", "fields": "n_fields", "meta": "n_meta", "body": "n_body"}
-#: The groups holding restricted fields' (marked) terms.
-HIDDEN_GROUPS = ("fields", "body")
 #: Facets counted for results (``unit`` is only a filter).
 COUNTED = tuple(name for name in FACET_FIELDS if name != "unit")
 
