@@ -1,6 +1,8 @@
 """The application factory and the per-process runtime (settings, engine, sessions)."""
 from __future__ import annotations
 
+import logging
+
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlencode
@@ -74,9 +76,18 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:
+        from sqlalchemy.exc import DBAPIError
+
         session = g.pop("db_session", None)
-        if session is not None:
+        if session is None:
+            return
+        try:
             session.close()
+        except DBAPIError:
+            # The connection died under the request (a database restart) and cannot even roll back: drop it.
+            # Raising here would replace the answer already made (a clear 503) with the server's bare 500.
+            logging.getLogger(__name__).warning("dropping a database connection that failed to roll back", exc_info=True)
+            session.invalidate()
 
     from exports.web import bp as catalog_rdf_bp
     from registry.accounts.views import bp as accounts_bp
