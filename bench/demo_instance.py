@@ -1,8 +1,25 @@
 """A demo catalog in a fresh instance, for the benchmarks that time screens and exports on it."""
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+
+@contextmanager
+def bench_instance(given: Path | None, keep: bool, prefix: str) -> Iterator[Path]:
+    """``given`` as it is, or a fresh temporary instance, removed afterwards unless ``keep``."""
+    instance = given or Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield instance
+    finally:
+        if given is None and not keep:
+            shutil.rmtree(instance, ignore_errors=True)
+        elif given is None:
+            print(f"instance kept at     {instance}")
 
 
 def load_demo_instance(instance: Path, items: int, seed: int = 1) -> None:

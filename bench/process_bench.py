@@ -43,7 +43,6 @@ import json
 import logging
 import os
 import random
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -57,7 +56,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from demo_instance import load_demo_instance
+from demo_instance import bench_instance, load_demo_instance
 from office_bench import Client
 
 CONNECTION = "bench"
@@ -569,14 +568,8 @@ def main() -> None:
     parser.add_argument("--instance", type=Path, help="reuse this instance (the demo is loaded only if it is empty)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary instance")
     args = parser.parse_args()
-    instance = args.instance or Path(tempfile.mkdtemp(prefix="mulu-process-bench-"))
-    try:
+    with bench_instance(args.instance, args.keep, prefix="mulu-process-bench-") as instance:
         run(instance, args)
-    finally:
-        if not args.keep and not args.instance:
-            shutil.rmtree(instance, ignore_errors=True)
-        elif not args.instance:
-            print(f"instance kept at     {instance}")
 
 
 if __name__ == "__main__":

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from demo_instance import bench_instance
 
 FACETS = ("provider_id", "class_code", "class_item", "share_type", "open_type", "update_cycle", "format_class",
           "status", "security_grade")
@@ -276,14 +276,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary instance")
     parser.add_argument("--no-reindex", action="store_true", help="query the existing index (with --instance)")
     args = parser.parse_args()
-    instance = args.instance or Path(tempfile.mkdtemp(prefix="mulu-search-bench-"))
-    try:
+    with bench_instance(args.instance, args.keep, prefix="mulu-search-bench-") as instance:
         run(instance, args)
-    finally:
-        if not args.keep and not args.instance:
-            shutil.rmtree(instance, ignore_errors=True)
-        elif not args.instance:
-            print(f"instance kept at     {instance}")
 
 
 def run(instance: Path, args) -> None:
