@@ -8,6 +8,8 @@ import marshmallow as ma
 from flask import request
 from flask_smorest import abort
 
+from registry.api.dumping import FastDumpSchema
+
 MAX_PER_PAGE = 200
 
 
@@ -30,10 +32,10 @@ _PAGE_SCHEMAS: dict[str, type[ma.Schema]] = {}
 
 
 def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
-    """The response schema of a page of ``item_schema`` objects."""
+    """The response schema of a page of ``item_schema`` objects (dumped by compiled steps: pages are big)."""
     name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
     if name not in _PAGE_SCHEMAS:
-        _PAGE_SCHEMAS[name] = type(name, (ma.Schema,), {
+        _PAGE_SCHEMAS[name] = type(name, (FastDumpSchema,), {
             "total": ma.fields.Integer(metadata={"description": "符合条件的总数"}),
             "page": ma.fields.Integer(),
             "per_page": ma.fields.Integer(),
