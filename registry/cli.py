@@ -82,16 +82,21 @@ def db_upgrade(rt: Runtime) -> None:
 
 def _rebuild_outdated_index(rt: Runtime) -> None:
     """An index written by an older version may hold what this one hides (the public matching sensitive
-    fields), so an upgrade rebuilds it rather than leave that to someone reading ``search check``."""
+    fields), or be dropped by a migration that changed its format; an upgrade rebuilds it rather than
+    leave that to someone reading ``search check``."""
     from registry.search.backends import backend_for
 
     backend = backend_for(rt.settings, rt.profile)
     with rt.sessions() as session:
-        outdated = backend.check(session).outdated
-    if outdated:
-        click.echo(f"检索索引中有 {outdated:,} 个条目是旧格式，正在重建……")
-        items = backend.reindex(rt.engine, procs=1, progress=None)
-        click.echo(f"已重建检索索引：{items:,} 个条目")
+        drift = backend.check(session)
+    if drift.outdated:
+        click.echo(f"检索索引中有 {drift.outdated:,} 个条目是旧格式，正在重建……")
+    elif drift.items and not drift.indexed:
+        click.echo(f"检索索引为空（{drift.items:,} 个条目），正在重建……")
+    else:
+        return
+    items = backend.reindex(rt.engine, procs=1, progress=None)
+    click.echo(f"已重建检索索引：{items:,} 个条目")
 
 
 @db.command("check")

@@ -111,8 +111,9 @@ def utc(moment: datetime) -> datetime:
 
 
 #: What a document holds, in its stamp: bumped when that changes, so ``mulu search check`` reports
-#: older entries stale and ``mulu search reindex`` rewrites them (2: restricted fields kept apart).
-DOC_FORMAT = 2
+#: older entries stale and ``mulu search reindex`` rewrites them (2: restricted fields kept apart;
+#: 3: PostgreSQL lexemes name their group instead of carrying a weight).
+DOC_FORMAT = 3
 
 
 def make_stamp(version: int, updated_at: datetime) -> str:

@@ -2,15 +2,18 @@
 
 The same matching and ranking as the Whoosh backend (:mod:`registry.search.whoosh_search`),
 expressed as tsquery literals over the lexemes :mod:`registry.search.pg_index` writes: a
-chunk matches when all its bigrams occur with one group's weight; each score feature is a
-``@@`` test worth its weight. Scope, filters, facets and sort read ``catalog_item`` itself,
-so they are never staler than the database.
+chunk matches when all its bigrams occur in one group (the letter in front of each lexeme);
+each score feature is a tsquery worth its weight. The queries carry no weights, so the GIN
+index answers them alone; scores are summed from each feature's index matches rather than by
+testing every matching row's tsvector. Scope, filters, facets and sort read ``catalog_item``
+itself, so they are never staler than the database. Readers who see only public items get
+results cached while no public item has been written since (:mod:`registry.search.pg_cache`).
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import String, and_, case, cast, func, literal, literal_column, or_, select
+from sqlalchemy import String, and_, cast, func, literal, literal_column, or_, select, text, union_all
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -18,13 +21,13 @@ from sqlalchemy.orm import Session
 from registry.accounts.permissions import PUBLIC_STATUSES
 from registry.catalog.models import CatalogItem, ItemStatus, OpenType, ShareType
 from registry.profiles import Profile
-from registry.search import pg_index
+from registry.search import pg_cache, pg_index
 from registry.search.analysis import query_bigrams
 from registry.search.drift import Drift
 from registry.search.plan import BONUS, GROUP_WEIGHTS, HIDDEN_GROUPS, Plan, RawResult
 from registry.search.query import Chunk
 
-_WEIGHT = pg_index.GROUP_WEIGHTS
+_LETTER = pg_index.GROUP_LETTERS
 _CLASS_ITEM = CatalogItem.class_code + literal(".") + CatalogItem.item_code
 FACET_COLUMNS = {
     "provider": cast(CatalogItem.provider_id, String), "class_code": CatalogItem.class_code, "class_item": _CLASS_ITEM,
@@ -35,6 +38,8 @@ FACET_COLUMNS = {
 _ENUMS = {"share_type": ShareType, "open_type": OpenType, "status": ItemStatus}
 _DOC = pg_index.SearchDocument
 Lexemes = Callable[[list[str]], list[str]]
+#: A score feature: its tiers' tsqueries and their weights, highest first.
+Feature = tuple[tuple[str, ...], tuple[int, ...]]
 
 
 # -- tsquery literals ------------------------------------------------------------------
@@ -44,28 +49,30 @@ def _any(parts: Iterable[str]) -> str:
     return "(" + " | ".join(parts) + ")" if parts else ""
 
 
-def _group_query(text: str, weight: str, lexemes: Lexemes = list) -> str:
+def _term(letter: str, lexeme: str, prefix: bool = False) -> str:
+    return pg_index.quote(letter + lexeme) + (":*" if prefix else "")
+
+
+def _group_query(text: str, letter: str, lexemes: Lexemes = list) -> str:
     terms = []
     for grams in query_bigrams(text):
         for gram in sorted(grams):
-            suffix = (":*" if len(gram) == 1 else ":") + weight
-            terms.append(_any(pg_index.quote(lexeme) + suffix for lexeme in lexemes([gram])))
+            terms.append(_any(_term(letter, lexeme, prefix=len(gram) == 1) for lexeme in lexemes([gram])))
     return "(" + " & ".join(terms) + ")" if terms else ""
 
 
-def _marked(mark: str, texts: Iterable[str], weight: str, lexemes: Lexemes = list) -> str:
-    return _any(pg_index.quote(lexeme) + ":" + weight for lexeme in lexemes([mark + t for t in texts]))
+def _marked(mark: str, texts: Iterable[str], letter: str, lexemes: Lexemes = list) -> str:
+    return _any(_term(letter, lexeme) for lexeme in lexemes([mark + t for t in texts]))
 
 
-def chunk_queries(chunk: Chunk, plan: Plan) -> tuple[str, list[tuple[tuple[str, ...], tuple[int, ...]]]]:
+def chunk_queries(chunk: Chunk, plan: Plan) -> tuple[str, list[Feature]]:
     """The tsquery a chunk must match, and its score features (restricted fields' lexemes per ``plan.terms``).
 
     A feature is a list of tiers: the first tsquery that matches gives its weight
-    (what was typed, else a synonym), so a row pays for the second test only when
-    the first fails.
+    (what was typed, else a synonym at half weight).
     """
     features, matching = [], []
-    for group, letter in _WEIGHT.items():
+    for group, letter in _LETTER.items():
         lexemes = plan.terms if group in HIDDEN_GROUPS else list
         typed = _group_query(chunk.alternatives[0], letter, lexemes)
         other = _any(_group_query(alt, letter, lexemes) for alt in chunk.alternatives[1:])
@@ -79,7 +86,7 @@ def chunk_queries(chunk: Chunk, plan: Plan) -> tuple[str, list[tuple[tuple[str, 
                           (_marked("~", chunk.alternatives, "D", plan.terms), BONUS["text_word"])):
         features.append(((query,), (weight,)))
     if chunk.code_like:
-        code = pg_index.quote("#" + chunk.text) + (":*A" if "/" in chunk.text else ":A")
+        code = _term("A", "#" + chunk.text, prefix="/" in chunk.text)
         features.append(((code,), (BONUS["code"],)))
         matching.append(code)
     return _any(matching), features
@@ -132,10 +139,22 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _score(features: list[tuple[tuple[str, ...], tuple[int, ...]]]):
-    if not features:
-        return literal(0)
-    return sum((case(*[(_matches(q), w) for q, w in zip(*feature)], else_=0) for feature in features), literal(0))
+def _scores(matched, features: list[Feature]):
+    """Item id → score for the items ``matched`` selects (their ids), from one aggregate.
+
+    Each tier's matches come from the GIN index; an item gets a feature's best tier (the
+    first that matches, as tiers descend) once. The matched items join in as feature -1
+    worth nothing, so the one aggregate both ranks and filters: joining scores to matches
+    instead let a poor row estimate (bigrams taken as independent) pick a nested loop that
+    compared every pair.
+    """
+    tiers = [select(_DOC.item_id, literal(n).label("feature"), literal(weight).label("weight")).where(_matches(q))
+             for n, feature in enumerate(features) for q, weight in zip(*feature) if q]
+    hits = union_all(matched.add_columns(literal(-1).label("feature"), literal(0).label("weight")), *tiers).subquery("hits")
+    best = (select(hits.c.item_id, hits.c.feature, func.max(hits.c.weight).label("weight"))
+            .group_by(hits.c.item_id, hits.c.feature).subquery("best"))
+    return (select(best.c.item_id, func.sum(best.c.weight).label("score")).group_by(best.c.item_id)
+            .having(func.min(best.c.feature) < 0).subquery("scores"))
 
 
 # -- running -----------------------------------------------------------------------------
@@ -151,8 +170,9 @@ class Query:
             features += chunk_features
         self.match = None
         if parts and at_least:
-            hits = sum((case((_matches(p), 1), else_=0) for p in parts), literal(0))
-            self.match = and_(_matches("(" + " | ".join(parts) + ")"), hits >= at_least)
+            # Which chunks each item matches, from the index: a row-by-row test reads each candidate's tsvector.
+            hits = union_all(*[select(_DOC.item_id).where(_matches(p)) for p in parts]).subquery("chunk_hits")
+            self.match = _DOC.item_id.in_(select(hits.c.item_id).group_by(hits.c.item_id).having(func.count() >= at_least))
         elif parts:
             self.match = _matches(("(" + " | ".join(parts) + ")") if any_chunk else " & ".join(parts))
         field, field_features = field_condition(plan)
@@ -161,11 +181,14 @@ class Query:
         self.scope = scope_condition(plan)
         self.filters = filter_conditions(plan)
 
-    def where(self, skip_filter: str | None = None, with_filters: bool = True) -> list:
-        conditions = [c for c in (self.match, self.field, self.scope) if c is not None]
-        if with_filters:
-            conditions += [c for name, c in self.filters.items() if name != skip_filter]
-        return conditions
+    def where(self, skip_filter: str | None = None) -> list:
+        return self.on_documents() + self.on_items(skip_filter)
+
+    def on_documents(self) -> list:
+        return [c for c in (self.match, self.field) if c is not None]
+
+    def on_items(self, skip_filter: str | None = None) -> list:
+        return [c for c in (self.scope,) if c is not None] + [c for name, c in self.filters.items() if name != skip_filter]
 
     def base(self, *columns):
         return select(*columns).select_from(_DOC).join(CatalogItem, CatalogItem.id == _DOC.item_id)
@@ -205,27 +228,55 @@ def _totals(session: Session, query: Query, want_facets: bool) -> tuple[int, dic
     return total, {name: dict(sorted(out.get(name, {}).items(), key=lambda kv: (-kv[1], kv[0]))) for name in FACET_COLUMNS}
 
 
-def _order(plan: Plan, query: Query) -> list:
+def _order(plan: Plan, score) -> list:
     # The same ties as the Whoosh backend: newest publication, latest change, lowest id.
     recency = [CatalogItem.publish_date.desc().nulls_last(), CatalogItem.updated_at.desc(), CatalogItem.id]
     if plan.sort == "updated":
         return [CatalogItem.updated_at.desc(), CatalogItem.id]
-    if plan.sort == "published" or not query.features:
+    if plan.sort == "published" or score is None:
         return recency
-    return [_score(query.features).desc(), *recency]
+    return [score.desc(), *recency]
 
 
 def _page(session: Session, plan: Plan, query: Query) -> list[dict]:
+    """The page's documents: ids ranked first, then only their documents read."""
     if plan.limit <= 0:
         return []
-    rows = session.execute(
-        query.base(_DOC.doc, _score(query.features).label("score")).where(*query.where())
-        .order_by(*_order(plan, query)).offset(plan.offset).limit(plan.limit)
-    )
-    return [{**doc, "score": int(score or 0)} for doc, score in rows]
+    features = [f for f in query.features if any(f[0])]
+    if features and query.on_documents():
+        scores = _scores(select(_DOC.item_id).where(*query.on_documents()), features)
+        ranked = (select(scores.c.item_id, scores.c.score).join(CatalogItem, CatalogItem.id == scores.c.item_id)
+                  .where(*query.on_items()).order_by(*_order(plan, scores.c.score)))
+    else:
+        ranked = query.base(_DOC.item_id).where(*query.where()).order_by(*_order(plan, None))
+    rows = session.execute(ranked.offset(plan.offset).limit(plan.limit)).all()
+    docs = dict(session.execute(select(_DOC.item_id, _DOC.doc).where(_DOC.item_id.in_([r[0] for r in rows]))).all())
+    return [{**docs[row[0]], "score": int(row[1]) if len(row) > 1 else 0} for row in rows]
 
 
 def execute(session: Session, plan: Plan) -> RawResult:
+    """The results; for readers who see only public items, shared with every other such search
+    since the last write touching a public item (:mod:`registry.search.pg_cache`)."""
+    if plan.scope.all_items or plan.scope.own_provider_ids:
+        return _answer(session, plan)
+    return pg_cache.public_result(session, plan, lambda: _answer(session, plan))
+
+
+def _answer(session: Session, plan: Plan) -> RawResult:
+    if not (plan.has_text or plan.field_name):
+        return _execute(session, plan)
+    # Text is matched through the GIN index only. The tsvectors live out of line (TOAST), so a row
+    # looks cheap to test, and the planner would rather scan the table (or walk its primary key)
+    # testing each row: that reads every row's tsvector, a cost it does not count, and took seconds
+    # at 100,000 items. With plain and index scans off, bitmap scans remain: the GIN index for
+    # words, primary keys for joins. Undone at the end (a failure's rollback undoes it too).
+    session.execute(text("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"))
+    result = _execute(session, plan)
+    session.execute(text("SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT"))
+    return result
+
+
+def _execute(session: Session, plan: Plan) -> RawResult:
     query, chunks, relaxed = Query(plan, plan.chunks), plan.chunks, False
     total, facets = _totals(session, query, plan.want_facets)
     if not total and plan.has_text and (words := plan.relaxed_chunks()):

@@ -3,9 +3,13 @@
 The tsvector holds the same terms the Whoosh index does — character bigrams
 for matching, jieba words for ranking, whole names and field names, code
 prefixes — distinguished by a leading mark (``~`` word, ``=`` whole value,
-``#`` code) and weighted by text group (A name, B field names, C other
-metadata, D summary and descriptions). It is written as a tsvector literal,
-so PostgreSQL's parser never re-splits what jieba segmented. Sensitive and
+``#`` code) and, before that, the letter of their text group (A name, B field
+names, C other metadata, D summary and descriptions). The group is in the
+lexeme rather than in a tsvector weight because GIN cannot answer a weighted
+tsquery alone: it rechecks every candidate row, reading its whole tsvector
+(7 KB on average), which made each search linear in its matches. It is
+written as a tsvector literal, so PostgreSQL's parser never re-splits what
+jieba segmented. Sensitive and
 secret fields' lexemes carry a further mark in front (``!``,
 :data:`~registry.search.documents.HIDDEN`): only signed-in readers' queries name them.
 
@@ -14,6 +18,9 @@ the items' rows ``FOR SHARE`` before reading them, so a writer committing a
 newer version waits for it, and its own after-commit indexing runs later.
 Rows locked by a writer in progress are skipped and retried; if the writer
 keeps them, its own commit will index them.
+
+A write that touches an item the public sees (before or after) voids the
+cached public search results in the same transaction (:mod:`registry.search.pg_cache`).
 """
 from __future__ import annotations
 
@@ -21,11 +28,12 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import JSON, bindparam, cast, delete, select
+from sqlalchemy import JSON, bindparam, cast, delete, func, select
 from sqlalchemy.dialects.postgresql import TSVECTOR, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from registry.accounts.permissions import PUBLIC_STATUSES
 from registry.catalog.models import CatalogItem
 from registry.core.db import utcnow
 from registry.profiles import Profile
@@ -33,12 +41,12 @@ from registry.search.analysis import END, bigrams, normalise, words
 from registry.search.documents import HIDDEN, SearchDoc, current_stamps, docs_for_codes
 from registry.search.drift import Drift, compare
 from registry.search.models import SearchDocument
+from registry.search.pg_cache import public_changed
 
 log = logging.getLogger(__name__)
 
-GROUP_WEIGHTS = {"name": "A", "fields": "B", "meta": "C", "body": "D"}
-#: Position per weight: positions only carry weights here, the order of terms is never used.
-_POSITION = {"A": 1, "B": 2, "C": 3, "D": 4}
+#: The letter in front of a text group's lexemes.
+GROUP_LETTERS = {"name": "A", "fields": "B", "meta": "C", "body": "D"}
 #: Separates the public field names of ``field_names`` from the restricted ones.
 HIDDEN_PART = "\n" + HIDDEN + "\n"
 RETRIES = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6)
@@ -54,16 +62,16 @@ def quote(lexeme: str) -> str:
 
 
 def doc_lexemes(doc: SearchDoc) -> dict[str, set[str]]:
-    """Lexeme → the weights (groups) it occurs in."""
+    """Lexeme → the letters of the groups it occurs in."""
     found: dict[str, set[str]] = {}
 
-    def add(lexemes: Iterable[str], weight: str) -> None:
+    def add(lexemes: Iterable[str], letter: str) -> None:
         for lexeme in lexemes:
-            found.setdefault(lexeme, set()).add(weight)
+            found.setdefault(lexeme, set()).add(letter)
 
     groups = {"name": doc.name_texts(), "fields": doc.field_texts(), "meta": doc.meta_texts(), "body": doc.body_texts()}
     for group, texts in groups.items():
-        add((gram_lexeme(g) for g in bigrams(texts)), GROUP_WEIGHTS[group])
+        add((gram_lexeme(g) for g in bigrams(texts)), GROUP_LETTERS[group])
     add(("~" + w for w in words(doc.name_texts())), "A")
     add(("~" + w for w in words([*doc.field_texts(), *doc.meta_texts(), *doc.body_texts()])), "D")
     add(["=" + normalise(doc.name)], "A")
@@ -80,11 +88,8 @@ def doc_lexemes(doc: SearchDoc) -> dict[str, set[str]]:
 
 
 def tsvector_literal(doc: SearchDoc) -> str:
-    parts = []
-    for lexeme, weights in doc_lexemes(doc).items():
-        if lexeme.strip():
-            parts.append(quote(lexeme) + ":" + ",".join(f"{_POSITION[w]}{w}" for w in sorted(weights)))
-    return " ".join(parts)
+    return " ".join(quote(letter + lexeme) for lexeme, letters in doc_lexemes(doc).items() if lexeme.strip()
+                    for letter in sorted(letters))
 
 
 def _upsert_statement():
@@ -116,7 +121,19 @@ def row(doc: SearchDoc) -> dict:
 
 def upsert(session: Session, docs: list[SearchDoc]) -> None:
     if docs:
+        public = _touches_public(session, docs)
         session.execute(_upsert_statement(), [row(doc) for doc in docs])
+        if public:
+            public_changed(session)
+
+
+def _touches_public(session: Session, docs: list[SearchDoc]) -> bool:
+    """Whether any of these items is public now, or was when last indexed."""
+    if any(doc.status in PUBLIC_STATUSES for doc in docs):
+        return True
+    was = SearchDocument.doc["status"].as_string()
+    return bool(session.scalar(select(func.count()).where(
+        SearchDocument.item_id.in_([doc.item_id for doc in docs]), was.in_(sorted(PUBLIC_STATUSES)))))
 
 
 def _lock_items(session: Session, codes: list[str]) -> set[str]:
@@ -146,9 +163,11 @@ def _index_batch(session: Session, profile: Profile, waiting: list[str]) -> int:
         locked = _lock_items(session, waiting)
         docs, _ = docs_for_codes(session, profile, locked)
         upsert(session, docs)
+        gone = set(waiting) - locked - set(session.scalars(select(CatalogItem.code).where(CatalogItem.code.in_(waiting))))
+        if gone:  # deleted items' rows went with them (ON DELETE CASCADE); they may have been public
+            public_changed(session)
         session.commit()
         written += len(docs)
-        gone = set(waiting) - locked - set(session.scalars(select(CatalogItem.code).where(CatalogItem.code.in_(waiting))))
         waiting = sorted(set(waiting) - locked - gone)
     if waiting:
         log.warning("items still locked by another transaction, left for its commit: %s", ", ".join(waiting[:20]))
@@ -166,6 +185,7 @@ def reindex(engine: Engine, profile: Profile, progress: Callable[[int], None] | 
             if progress:
                 progress(len(batch))
         session.execute(delete(SearchDocument).where(~SearchDocument.item_id.in_(select(CatalogItem.id))))
+        public_changed(session)
         session.commit()
     return total
 

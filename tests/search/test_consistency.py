@@ -237,3 +237,18 @@ def test_an_index_in_an_older_format_is_reported_and_rebuilt_by_db_upgrade(insta
     assert result.exit_code == 0 and "正在重建" in result.output, result.output
     assert check(runtime).clean and check(runtime).outdated == 0 and names(runtime, "旧版写入") == ["旧版写入的条目"]
     assert "正在重建" not in CliRunner().invoke(mulu_main, ["db", "upgrade"]).output  # once only
+
+
+def test_db_upgrade_builds_an_empty_index_of_a_catalog_that_has_items(instance, monkeypatch):
+    """A migration that changes the index's format drops its rows (0013 on PostgreSQL); the upgrade rebuilds."""
+    runtime, _ = instance
+    with monkeypatch.context() as unindexed:
+        unindexed.setattr(type(backend_for(runtime.settings, runtime.profile)), "index_codes", lambda *args: 0)
+        with unit_of_work(runtime.sessions) as session:
+            ctx = runtime.context(session)
+            ops.create_item(ctx, entry(make_org_tree(ctx).dept, name="升级前写入的条目"))
+    assert check(runtime).indexed == 0 and names(runtime, "升级前写入") == []
+    result = CliRunner().invoke(mulu_main, ["db", "upgrade"])
+    assert result.exit_code == 0 and "检索索引为空（1 个条目），正在重建" in result.output, result.output
+    assert check(runtime).clean and names(runtime, "升级前写入") == ["升级前写入的条目"]
+    assert "正在重建" not in CliRunner().invoke(mulu_main, ["db", "upgrade"]).output

@@ -1,0 +1,74 @@
+"""Public search results kept in the database, shared by every app server.
+
+A common word matches a third of a provincial catalog, and ranking and counting that
+many rows takes PostgreSQL 0.3–1 s. The public's searches repeat, and their results
+change only when a public item does: :mod:`registry.search.pg_index` changes the
+``public`` token in ``search_generation`` with every write touching one, and empties
+this table in the same transaction. Results are keyed by the token and the plan, so
+one computed under an older token is never read again. Entries go after an hour, so
+one-off queries (a crawler's) cannot pile up between two publications.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from registry.core.db import utcnow
+from registry.search.models import SearchCache, SearchGeneration
+from registry.search.plan import Plan, RawResult
+
+log = logging.getLogger(__name__)
+
+LIFETIME = timedelta(hours=1)
+
+
+def public_changed(session: Session) -> None:
+    """In the transaction of a write touching a public item: every cached result is void."""
+    session.execute(update(SearchGeneration).where(SearchGeneration.name == "public").values(token=uuid.uuid4().hex))
+    session.execute(delete(SearchCache))
+
+
+def public_token(session: Session) -> str | None:
+    return session.scalar(select(SearchGeneration.token).where(SearchGeneration.name == "public"))
+
+
+def public_result(session: Session, plan: Plan, compute: Callable[[], RawResult]) -> RawResult:
+    """The cached result of a search by a reader who sees only public items, or ``compute()``'s, saved.
+
+    The token is read before computing: a write committed meanwhile changes it for the next search.
+    """
+    token = public_token(session)
+    if token is None:
+        return compute()
+    key = hashlib.sha256(repr((token, plan.cache_key())).encode()).hexdigest()
+    found = session.scalar(select(SearchCache.result).where(SearchCache.key == key))
+    if found is not None:
+        return RawResult(**found)
+    result = compute()
+    _save(session, key, result)
+    return result
+
+
+def _save(session: Session, key: str, result: RawResult) -> None:
+    """In a transaction of its own (the request's may roll back); failing loses only the saving."""
+    bind = session.get_bind()
+    try:
+        with getattr(bind, "engine", bind).connect() as connection:
+            # Never wait on a writer emptying the table: the next search saves it instead.
+            connection.execute(text("SET LOCAL lock_timeout = '200ms'"))
+            connection.execute(insert(SearchCache).values(
+                key=key, created_at=utcnow(), result={"total": result.total, "docs": result.docs, "facets": result.facets,
+                                                      "relaxed": result.relaxed, "terms": result.terms},
+            ).on_conflict_do_nothing())
+            connection.execute(delete(SearchCache).where(SearchCache.created_at < utcnow() - LIFETIME))
+            connection.commit()
+    except SQLAlchemyError as error:
+        log.warning("search result not cached: %s", error)

@@ -1,0 +1,117 @@
+"""PostgreSQL backend: public searches are cached, for every app server, until a public item is written."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, select
+
+from databases import is_postgres
+from factories import entry, make_org_tree
+from registry.accounts.models import User
+from registry.accounts.operations import create_user
+from registry.app import Runtime
+from registry.catalog import operations as ops
+from registry.core.config import load_settings
+from registry.core.db import unit_of_work
+from registry.core.migrate import upgrade
+from registry.search import SearchRequest, search
+from registry.search.models import SearchGeneration
+
+pytestmark = pytest.mark.skipif(not is_postgres(), reason="the cache is the PostgreSQL backend's")
+
+
+@pytest.fixture()
+def runtime(tmp_path, fresh_database_url, monkeypatch):
+    monkeypatch.setenv("MULU_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("MULU_DATABASE_URL", fresh_database_url)
+    monkeypatch.setenv("MULU_SEARCH_BACKEND", "postgres")
+    runtime = Runtime(load_settings())
+    upgrade(runtime.engine)
+    yield runtime
+    runtime.engine.dispose()
+
+
+def public_search(runtime: Runtime, text: str, **options) -> tuple[list[str], int]:
+    """The hits' names as the public sees them, and how many statements the search ran."""
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(runtime.engine, "before_cursor_execute", count)
+    try:
+        with runtime.sessions() as session:
+            names = [hit.name for hit in search(runtime, session, SearchRequest(text=text, **options), public=True).results]
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", count)
+    return names, len([s for s in statements if "search_document" in s])
+
+
+def token(runtime: Runtime) -> str:
+    with runtime.sessions() as session:
+        return session.scalar(select(SearchGeneration.token).where(SearchGeneration.name == "public"))
+
+
+def write(runtime: Runtime, change) -> None:
+    with unit_of_work(runtime.sessions) as session:
+        change(runtime.context(session))
+
+
+def test_public_results_are_reused_until_a_public_item_is_written(runtime):
+    codes = {}
+
+    def first(ctx):
+        orgs = make_org_tree(ctx)
+        codes["orgs"] = orgs
+        item = ops.create_item(ctx, entry(orgs.dept, name="缓存检验甲信息")).item
+        ops.publish_item(ctx, item)
+
+    write(runtime, first)
+    assert public_search(runtime, "缓存检验") == (["缓存检验甲信息"], 3)  # counted, ranked, documents read
+    assert public_search(runtime, "缓存检验") == (["缓存检验甲信息"], 0)  # reused
+    other_server = Runtime(load_settings())  # its own engine and pool, as another app server has
+    try:
+        assert public_search(other_server, "缓存检验") == (["缓存检验甲信息"], 0)  # shared through the database
+    finally:
+        other_server.engine.dispose()
+    assert public_search(runtime, "缓存检验", page=2)[1] > 0  # another page is another search
+
+    before = token(runtime)
+
+    def draft(ctx):
+        codes["draft"] = ops.create_item(ctx, entry(codes["orgs"].dept, name="缓存检验乙信息")).item.code
+
+    write(runtime, draft)
+    assert token(runtime) == before  # a draft changes nothing the public sees
+    assert public_search(runtime, "缓存检验") == (["缓存检验甲信息"], 0)
+
+    write(runtime, lambda ctx: ops.publish_item(ctx, ops.get_item(ctx, codes["draft"])))
+    assert token(runtime) != before
+    names, statements = public_search(runtime, "缓存检验")
+    assert sorted(names) == ["缓存检验乙信息", "缓存检验甲信息"] and statements == 3
+
+    renamed = token(runtime)
+    write(runtime, lambda ctx: ops.update_item(ctx, ops.get_item(ctx, codes["draft"]), {"summary": "改动已发布条目"}))
+    assert token(runtime) != renamed  # a published item's pending change is public work too
+
+
+def test_readers_who_see_drafts_are_never_served_from_the_cache(runtime):
+    users = {}
+
+    def build(ctx):
+        orgs = make_org_tree(ctx)
+        ops.publish_item(ctx, ops.create_item(ctx, entry(orgs.dept, name="缓存范围甲信息")).item)
+        ops.create_item(ctx, entry(orgs.dept, name="缓存范围乙信息"))
+        users["own"] = create_user(ctx, "cache_own", "compiler", orgs.dept.code, "Compile#2026").id
+        users["other"] = create_user(ctx, "cache_other", "compiler", orgs.other_dept.code, "Compile#2026").id
+
+    write(runtime, build)
+
+    def names_for(user: str) -> list[str]:
+        with runtime.sessions() as session:
+            actor = session.get(User, users[user])
+            return sorted(hit.name for hit in search(runtime, session, SearchRequest(text="缓存范围"), actor=actor).results)
+
+    assert public_search(runtime, "缓存范围")[0] == ["缓存范围甲信息"]
+    assert names_for("own") == ["缓存范围乙信息", "缓存范围甲信息"]  # their own draft, not the public's answer
+    assert names_for("other") == ["缓存范围甲信息"]  # and not the first compiler's answer either
+    assert names_for("own") == ["缓存范围乙信息", "缓存范围甲信息"]
