@@ -23,7 +23,15 @@ from registry.catalog.api_schemas import (
 )
 from registry.catalog.disclosure import shown_field_values
 from registry.catalog.models import CatalogItem, ChangeState, ItemStatus
-from registry.catalog.operations import ItemResult, create_item, entry_values, get_item, retire_item, update_item
+from registry.catalog.operations import (
+    ItemResult,
+    create_item,
+    entry_values,
+    fields_values_of,
+    get_item,
+    retire_item,
+    update_item,
+)
 from registry.catalog.queries import ItemFilters, find_office_items
 from registry.catalog.schema import ITEM_ELEMENTS
 from registry.core.context import Context
@@ -76,9 +84,9 @@ def _org(org: Organisation | None) -> dict[str, str] | None:
     return {"code": org.code, "name": org.name} if org is not None else None
 
 
-def item_body(item: CatalogItem, *, public: bool) -> dict[str, Any]:
-    """An item as the API shows it; ``public`` leaves out sensitive and secret fields."""
-    values = entry_values(item)
+def item_body(item: CatalogItem, *, public: bool, fields: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """An item as the API shows it; ``public`` leaves out sensitive and secret fields (``fields``: already read)."""
+    values = entry_values(item, fields)
     body = {spec.key: values.get(spec.key) for spec in ITEM_ELEMENTS if spec.kind != "org"}
     body.update(
         code=item.code, provider=_org(item.provider), provider_unit=_org(item.provider_unit),
@@ -133,8 +141,9 @@ class Items(MethodView):
         filters = ItemFilters(status=status, share_type=share_type, class_code=class_code, provider_id=provider_id,
                               text=q.strip(), reach="visible")
         found = find_office_items(ctx.session, item_scope(ctx.session, ctx.actor, public=public), filters,
-                                  page=page, per_page=per_page, sort=sort, clamp=False, with_fields=True)
-        return page_body([item_body(i, public=public) for i in found.items], found.total, page, per_page)
+                                  page=page, per_page=per_page, sort=sort, clamp=False)
+        fields = fields_values_of(ctx.session, [i.id for i in found.items])
+        return page_body([item_body(i, public=public, fields=fields[i.id]) for i in found.items], found.total, page, per_page)
 
     @blp.arguments(ItemInSchema)
     @blp.response(201, WriteResultSchema, headers={"Location": {"description": "新条目的地址", "schema": {"type": "string"}}})

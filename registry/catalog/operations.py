@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from registry.accounts.permissions import require
 from registry.audit.operations import record_event
@@ -77,8 +78,25 @@ def field_values(field: Field) -> dict[str, Any]:
     return values
 
 
-def entry_values(item: CatalogItem) -> dict[str, Any]:
-    return {**item_values(item), "fields": [field_values(f) for f in item.fields]}
+_FIELD_KEYS = tuple(spec.key for spec in FIELD_ELEMENTS)
+
+
+def fields_values_of(session: Session, item_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Item id → its fields as :func:`field_values` gives them, in order, read as plain rows: a page of
+    50 items holds about 1,000 fields, and building ORM objects for them was a third of an API list's time."""
+    found: dict[int, list[dict[str, Any]]] = {item_id: [] for item_id in item_ids}
+    rows = session.execute(select(Field.item_id, Field.id, Field.position, *[getattr(Field, key) for key in _FIELD_KEYS])
+                           .where(Field.item_id.in_(item_ids)).order_by(Field.item_id, Field.position))
+    for item_id, field_id, position, *values in rows:
+        field = {key: _plain(value) for key, value in zip(_FIELD_KEYS, values)}
+        field.update(id=field_id, position=position)
+        found[item_id].append(field)
+    return found
+
+
+def entry_values(item: CatalogItem, fields: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The item's elements and fields (``fields``: already read by :func:`fields_values_of`)."""
+    return {**item_values(item), "fields": fields if fields is not None else [field_values(f) for f in item.fields]}
 
 
 def _plain(value: Any) -> Any:

@@ -42,8 +42,11 @@ def office_items_query(scope: ItemScope, filters: ItemFilters) -> Select:
     """Items a back-office user works on: all of them, or only their own organisations' (in any status)."""
     query = select(CatalogItem)
     own = CatalogItem.provider_id.in_(scope.own_provider_ids or {-1})
-    if not scope.all_items:
-        query = query.where(own if filters.reach == "own" else or_(own, CatalogItem.status.in_(PUBLIC_STATUSES)))
+    public = CatalogItem.status.in_(PUBLIC_STATUSES)
+    if filters.reach == "visible" and not scope.own_provider_ids and not scope.all_items:
+        query = query.where(public)  # no "or a provider of -1": with it, no index serves the public's list
+    elif not scope.all_items:
+        query = query.where(own if filters.reach == "own" else or_(own, public))
     if filters.status:
         query = query.where(CatalogItem.status == filters.status)
     if filters.share_type:
@@ -59,21 +62,19 @@ def office_items_query(scope: ItemScope, filters: ItemFilters) -> Select:
 
 
 def find_office_items(session: Session, scope: ItemScope, filters: ItemFilters, page: int = 1,
-                      per_page: int = PAGE_SIZE, sort: str = "-updated", clamp: bool = True,
-                      with_fields: bool = False) -> ItemPage:
+                      per_page: int = PAGE_SIZE, sort: str = "-updated", clamp: bool = True) -> ItemPage:
     """One page of items (newest change first unless ``sort`` says otherwise) and the total.
 
     ``clamp`` moves a page past the end back to the last one (screens); the API
     answers such a page with no items instead.
     """
     query = office_items_query(scope, filters)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    total = session.scalar(query.with_only_columns(func.count(CatalogItem.id)).order_by(None)) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages) if clamp else max(1, page)
     column = SORTS[sort.lstrip("-")]
     # Units too: lists show them, and loading them one by one was 41 queries for a page of 50.
     loads = [selectinload(CatalogItem.provider), selectinload(CatalogItem.provider_unit)]
-    loads += [selectinload(CatalogItem.fields)] if with_fields else []
     items = session.scalars(
         query.options(*loads)
         .order_by(column.desc() if sort.startswith("-") else column, CatalogItem.id.desc())
