@@ -1,10 +1,5 @@
 """The PostgreSQL index reads through GIN alone: lexemes name their group, tsvectors live out of line.
 
-Rows written in the old format (weighted lexemes) match nothing any more, so they
-are dropped; ``mulu db upgrade`` then rebuilds the index it finds empty.
-Moving every large value to TOAST leaves a heap of small rows (12 MB instead of
-495 MB at 100,000 items), which is what the index's bitmap scans visit.
-
 Revision ID: 0013
 Revises: 0012
 Create Date: 2026-11-22 00:10:00
@@ -29,7 +24,9 @@ def _postgresql() -> bool:
 def upgrade() -> None:
     if not _postgresql():
         return
+    # Rows in the old format (weighted lexemes) match nothing now; `mulu db upgrade` rebuilds the empty index.
     op.execute("TRUNCATE search_document")
+    # Every large value to TOAST: the index's bitmap scans visit a heap of small rows (12 MB, not 495 MB at 100,000).
     op.execute("ALTER TABLE search_document SET (toast_tuple_target = 128)")
     op.execute("ALTER TABLE search_document ALTER COLUMN words SET STORAGE EXTENDED")
     # Lexeme frequencies well enough sampled to plan joins on a common word's thousands of matches.
@@ -40,6 +37,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if not _postgresql():
         return
+    # The older version rebuilds only an outdated index, not an empty one: run `mulu search reindex` after.
     op.execute("TRUNCATE search_document")
     op.execute("ALTER TABLE search_document SET (toast_tuple_target = 8160)")
     op.execute("ALTER TABLE search_document ALTER COLUMN words SET STORAGE EXTERNAL")

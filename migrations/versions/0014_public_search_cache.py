@@ -1,8 +1,5 @@
 """Public search results, shared by every app server, and the token that says when they are still good.
 
-The token changes whenever public search results may (a write touching a public item),
-and the cached results are keyed by it.
-
 Revision ID: 0014
 Revises: 0013
 Create Date: 2026-11-22 00:30:00

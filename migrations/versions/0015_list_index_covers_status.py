@@ -2,7 +2,7 @@
 
 Revision ID: 0015
 Revises: 0014
-Create Date: 2026-11-22 00:10:00
+Create Date: 2026-11-22 00:40:00
 """
 from __future__ import annotations
 

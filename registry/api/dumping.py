@@ -26,7 +26,7 @@ class FastDumpSchema(ma.Schema):
 
     def dump(self, obj: Any, *, many: bool | None = None):
         dump = compiled(self)
-        if dump is None:
+        if dump is None or obj is None:
             return super().dump(obj, many=many)
         return [dump(each) for each in obj] if (self.many if many is None else many) else dump(obj)
 

@@ -50,9 +50,10 @@ UPLOADS_PREFIX = "uploads/"
 #: The rows the manifest counts, by table: what an operator checks first after a restore.
 COUNTED = {"items": "catalog_item", "fields": "catalog_field", "requests": "request", "audit_events": "audit_event"}
 #: Tables a freshly migrated instance fills by itself (``mulu db upgrade``), so they do not make it "non-empty".
-SEEDED = {"alembic_version", "calendar_day", "calendar_year"}
-#: Derived tables, rebuilt on restore like the Whoosh folder (the PostgreSQL search backend's index).
-DERIVED = {"search_document"}
+SEEDED = {"alembic_version", "calendar_day", "calendar_year", "search_generation"}
+#: Derived tables, rebuilt on restore like the Whoosh folder (the PostgreSQL search backend's index, its
+#: cached public results and their token, which the rebuild writes anew).
+DERIVED = {"search_document", "search_cache", "search_generation"}
 _CHUNK = 1 << 20
 
 

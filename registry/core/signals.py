@@ -42,6 +42,11 @@ def note_item_changed(session: Session, code: str) -> None:
     session.info.setdefault(_PENDING_KEY, set()).add(code)
 
 
+def has_uncommitted_item_changes(session: Session) -> bool:
+    """Whether this transaction has changed catalog items not yet committed (and indexed)."""
+    return bool(session.info.get(_PENDING_KEY))
+
+
 def note_request_event(session: Session, request_id: int, what: str) -> None:
     session.info.setdefault(_PENDING_REQUESTS_KEY, []).append((request_id, what))
 

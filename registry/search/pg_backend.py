@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import String, and_, cast, func, literal, literal_column, or_, select, text, union_all
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from registry.accounts.permissions import PUBLIC_STATUSES
@@ -251,7 +252,8 @@ def _page(session: Session, plan: Plan, query: Query) -> list[dict]:
         ranked = query.base(_DOC.item_id).where(*query.where()).order_by(*_order(plan, None))
     rows = session.execute(ranked.offset(plan.offset).limit(plan.limit)).all()
     docs = dict(session.execute(select(_DOC.item_id, _DOC.doc).where(_DOC.item_id.in_([r[0] for r in rows]))).all())
-    return [{**docs[row[0]], "score": int(row[1]) if len(row) > 1 else 0} for row in rows]
+    # An item deleted between the two statements has lost its document too: it drops out of the page.
+    return [{**docs[row[0]], "score": int(row[1]) if len(row) > 1 else 0} for row in rows if row[0] in docs]
 
 
 def execute(session: Session, plan: Plan) -> RawResult:
@@ -260,6 +262,9 @@ def execute(session: Session, plan: Plan) -> RawResult:
     if plan.scope.all_items or plan.scope.own_provider_ids:
         return _answer(session, plan)
     return pg_cache.public_result(session, plan, lambda: _answer(session, plan))
+
+
+_RESTORE_SCANS = text("SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT")
 
 
 def _answer(session: Session, plan: Plan) -> RawResult:
@@ -271,8 +276,14 @@ def _answer(session: Session, plan: Plan) -> RawResult:
     # at 100,000 items. With plain and index scans off, bitmap scans remain: the GIN index for
     # words, primary keys for joins. Undone at the end (a failure's rollback undoes it too).
     session.execute(text("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"))
-    result = _execute(session, plan)
-    session.execute(text("SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT"))
+    try:
+        result = _execute(session, plan)
+    except SQLAlchemyError:
+        raise  # the transaction has failed; its rollback restores the settings
+    except BaseException:
+        session.execute(_RESTORE_SCANS)
+        raise
+    session.execute(_RESTORE_SCANS)
     return result
 
 

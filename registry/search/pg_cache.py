@@ -4,9 +4,11 @@ A common word matches a third of a provincial catalog, and ranking and counting 
 many rows takes PostgreSQL 0.3–1 s. The public's searches repeat, and their results
 change only when a public item does: :mod:`registry.search.pg_index` changes the
 ``public`` token in ``search_generation`` with every write touching one, and empties
-this table in the same transaction. Results are keyed by the token and the plan, so
-one computed under an older token is never read again. Entries go after an hour, so
-one-off queries (a crawler's) cannot pile up between two publications.
+this table in the same transaction (and once more before it, in a transaction of its
+own, so an index write that fails cannot leave old results standing). Results are
+keyed by the token and the plan, so one computed under an older token is never read
+again. Entries are read for an hour and then deleted, so one-off queries (a
+crawler's) cannot pile up between two publications.
 """
 from __future__ import annotations
 
@@ -16,12 +18,13 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from registry.core.db import utcnow
+from registry.core.signals import has_uncommitted_item_changes
 from registry.search.models import SearchCache, SearchGeneration
 from registry.search.plan import Plan, RawResult
 
@@ -31,8 +34,10 @@ LIFETIME = timedelta(hours=1)
 
 
 def public_changed(session: Session) -> None:
-    """In the transaction of a write touching a public item: every cached result is void."""
-    session.execute(update(SearchGeneration).where(SearchGeneration.name == "public").values(token=uuid.uuid4().hex))
+    """Every cached result is void (written again if a restore of an older backup left no token)."""
+    statement = insert(SearchGeneration).values(name="public", token=uuid.uuid4().hex)
+    session.execute(statement.on_conflict_do_update(index_elements=[SearchGeneration.name],
+                                                    set_={"token": statement.excluded.token}))
     session.execute(delete(SearchCache))
 
 
@@ -44,12 +49,15 @@ def public_result(session: Session, plan: Plan, compute: Callable[[], RawResult]
     """The cached result of a search by a reader who sees only public items, or ``compute()``'s, saved.
 
     The token is read before computing: a write committed meanwhile changes it for the next search.
+    A transaction that has changed items itself reads around the cache: what it sees is not yet
+    everyone's, and may never be.
     """
-    token = public_token(session)
+    token = None if has_uncommitted_item_changes(session) else public_token(session)
     if token is None:
         return compute()
     key = hashlib.sha256(repr((token, plan.cache_key())).encode()).hexdigest()
-    found = session.scalar(select(SearchCache.result).where(SearchCache.key == key))
+    found = session.scalar(select(SearchCache.result)
+                           .where(SearchCache.key == key, SearchCache.created_at >= utcnow() - LIFETIME))
     if found is not None:
         return RawResult(**found)
     result = compute()

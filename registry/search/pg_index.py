@@ -151,7 +151,23 @@ def index_codes(session: Session, profile: Profile, codes: Iterable[str]) -> int
     statement may bind (65,535 parameters).
     """
     ordered = sorted(set(codes))
+    _void_public_results(session, ordered)
     return sum(_index_batch(session, profile, ordered[start:start + BATCH]) for start in range(0, len(ordered), BATCH))
+
+
+def _void_public_results(session: Session, codes: list[str]) -> None:
+    """Before writing, in a transaction of its own: cached public results go even if the index write
+    then fails (the write itself voids them again, for searches made in between)."""
+    for start in range(0, len(codes), BATCH):
+        batch = codes[start:start + BATCH]
+        items = dict(session.execute(select(CatalogItem.code, CatalogItem.status).where(CatalogItem.code.in_(batch))).all())
+        was = SearchDocument.doc["status"].as_string()
+        if len(items) < len(batch) or any(getattr(s, "value", s) in PUBLIC_STATUSES for s in items.values()) \
+                or session.scalar(select(func.count()).select_from(SearchDocument).join(CatalogItem)
+                                  .where(CatalogItem.code.in_(batch), was.in_(sorted(PUBLIC_STATUSES)))):
+            public_changed(session)
+            break
+    session.commit()
 
 
 def _index_batch(session: Session, profile: Profile, waiting: list[str]) -> int:

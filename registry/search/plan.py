@@ -49,12 +49,13 @@ class Plan:
         return plain if self.public else plain + [HIDDEN + t for t in plain]
 
     def cache_key(self) -> tuple:
-        """All the request depends on besides the catalog and the scope: parsed text (synonyms
-        included), checked filters, field criterion, sort, page and whether restricted terms count."""
+        """All the request depends on besides the catalog and the scope: parsed text and the words a
+        relaxed search would try (synonyms included), checked filters, field criterion, sort, page and
+        whether restricted terms count."""
         r = self.request
         fields = tuple(self.synonyms.expand(self.field_name)) if self.field_name else ()
-        return (tuple(self.chunks), tuple(sorted(self.filters.items())), fields, self.field_mode,
-                r.sort, r.page, r.per_page, r.facets, self.public)
+        return (tuple(self.chunks), tuple(self.relaxed_chunks() or ()), tuple(sorted(self.filters.items())), fields,
+                self.field_mode, r.sort, r.page, r.per_page, r.facets, self.public)
 
     @property
     def field_name(self) -> str | None:

@@ -1,8 +1,10 @@
 """PostgreSQL backend: public searches are cached, for every app server, until a public item is written."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from databases import is_postgres
 from factories import entry, make_org_tree
@@ -14,7 +16,8 @@ from registry.core.config import load_settings
 from registry.core.db import unit_of_work
 from registry.core.migrate import upgrade
 from registry.search import SearchRequest, search
-from registry.search.models import SearchGeneration
+from registry.search import pg_index
+from registry.search.models import SearchCache, SearchGeneration
 
 pytestmark = pytest.mark.skipif(not is_postgres(), reason="the cache is the PostgreSQL backend's")
 
@@ -115,3 +118,54 @@ def test_readers_who_see_drafts_are_never_served_from_the_cache(runtime):
     assert names_for("own") == ["缓存范围乙信息", "缓存范围甲信息"]  # their own draft, not the public's answer
     assert names_for("other") == ["缓存范围甲信息"]  # and not the first compiler's answer either
     assert names_for("own") == ["缓存范围乙信息", "缓存范围甲信息"]
+
+
+def test_an_index_write_that_fails_still_voids_the_cached_results(runtime, monkeypatch):
+    codes = {}
+
+    def build(ctx):
+        orgs = make_org_tree(ctx)
+        ops.publish_item(ctx, ops.create_item(ctx, entry(orgs.dept, name="失败检验甲信息")).item)
+        codes["draft"] = ops.create_item(ctx, entry(orgs.dept, name="失败检验乙信息")).item.code
+
+    write(runtime, build)
+    assert public_search(runtime, "失败检验")[0] == ["失败检验甲信息"]
+
+    def broken(session, docs):
+        raise OSError("disk full")
+
+    with monkeypatch.context() as failing:
+        failing.setattr(pg_index, "upsert", broken)
+        write(runtime, lambda ctx: ops.publish_item(ctx, ops.get_item(ctx, codes["draft"])))
+    names, statements = public_search(runtime, "失败检验")
+    assert sorted(names) == ["失败检验乙信息", "失败检验甲信息"] and statements == 3  # the catalog, not the cache
+
+
+def test_cached_results_are_read_for_an_hour_only(runtime):
+    write(runtime, lambda ctx: ops.publish_item(ctx, ops.create_item(ctx, entry(make_org_tree(ctx).dept,
+                                                                                 name="时限检验信息")).item))
+    assert public_search(runtime, "时限检验")[1] == 3 and public_search(runtime, "时限检验")[1] == 0
+    with runtime.sessions() as session:
+        session.execute(update(SearchCache).values(created_at=SearchCache.created_at - timedelta(hours=2)))
+        session.commit()
+    assert public_search(runtime, "时限检验") == (["时限检验信息"], 3)
+
+
+def test_a_transaction_that_changed_items_searches_around_the_cache(runtime):
+    codes = {}
+
+    def build(ctx):
+        orgs = make_org_tree(ctx)
+        ops.publish_item(ctx, ops.create_item(ctx, entry(orgs.dept, name="事务检验甲信息")).item)
+        codes["draft"] = ops.create_item(ctx, entry(orgs.dept, name="事务检验乙信息")).item.code
+
+    write(runtime, build)
+    assert public_search(runtime, "事务检验")[0] == ["事务检验甲信息"]
+    with runtime.sessions() as session:
+        ctx = runtime.context(session)
+        ops.publish_item(ctx, ops.get_item(ctx, codes["draft"]))
+        session.flush()
+        seen = [hit.name for hit in search(runtime, session, SearchRequest(text="事务检验", page=1), public=True).results]
+        assert sorted(seen) == ["事务检验乙信息", "事务检验甲信息"]  # its own uncommitted publication
+        session.rollback()
+    assert public_search(runtime, "事务检验") == (["事务检验甲信息"], 0)  # nobody else was given it
