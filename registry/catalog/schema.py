@@ -30,6 +30,7 @@ class ElementSpec:
     synonyms: tuple[str, ...] = ()
     help: str = ""
     max_value: float | None = None  # for int/float kinds: what the column can hold
+    min_value: float | None = None  # for int/float kinds: the least the column accepts (0 when unset)
 
 
 ITEM_ELEMENTS: tuple[ElementSpec, ...] = (
@@ -84,7 +85,7 @@ FIELD_ELEMENTS: tuple[ElementSpec, ...] = (
     ElementSpec("name", N_("信息项名称"), "text", True, max_length=200, core=8, synonyms=("数据项名称", "字段名称", "中文信息项名", "业务名称")),
     ElementSpec("technical_name", N_("信息项英文名"), "text", max_length=128, synonyms=("英文名称", "技术名称", "字段英文名")),
     ElementSpec("data_type", N_("数据类型"), "vocab", vocab="data_type", core=8),
-    ElementSpec("length", N_("数据长度"), "int", synonyms=("长度", "字段长度"), max_value=2**31 - 1),
+    ElementSpec("length", N_("数据长度"), "int", synonyms=("长度", "字段长度"), max_value=2**31 - 1, min_value=1),
     ElementSpec("description", N_("信息项描述"), "longtext", max_length=2000, synonyms=("描述", "中文描述")),
     ElementSpec("share_type", N_("信息项共享类型"), "vocab", vocab="share_type", synonyms=("字段共享类型",)),
     ElementSpec("share_condition", N_("信息项共享条件"), "longtext", max_length=2000),

@@ -203,6 +203,8 @@ def _coerce(spec: ElementSpec, value: object, profile: Profile, orgs: OrgResolve
             limit = spec.max_value or (2**31 - 1 if kind == "int" else 1e15)
             if number > limit:
                 return error(f"“{_short(value)}”过大，不能超过 {limit:,.0f}")
+            if spec.min_value is not None and number < spec.min_value:
+                return error(f"“{_short(value)}”过小，不能小于 {spec.min_value:,.0f}")
             return number, None
         if kind == "list":
             return coerce_list(value), None

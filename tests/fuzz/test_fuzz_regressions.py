@@ -85,3 +85,13 @@ def test_a_malformed_resource_code_is_a_row_error_in_the_plan_not_a_refused_comm
     plan = plan_import(ctx, path)
     assert [(p.row, p.column) for p in plan.problems] == [(2, "A"), (5, "A")]
     assert all("不符合编码规则" in p.message for p in plan.problems)
+
+
+def test_a_field_length_of_zero_is_a_row_error_not_a_constraint_crash(ctx, orgs, tmp_path):
+    """Found on PostgreSQL: 0 passed as a length (an int not below 0) and broke ``length > 0`` at commit."""
+    rows = [HEADERS, *valid_rows(PROVIDER)]
+    rows[2][19] = 0
+    plan = plan_import(ctx, write_csv(tmp_path / "目录.csv", rows, "utf-8", ","))
+    problems = [(p.row, p.message) for p in plan.problems]
+    assert len(problems) == 1 and problems[0][0] == 3 and "过小，不能小于 1" in problems[0][1], problems
+    assert commit_import(ctx, plan).created == 0
