@@ -163,7 +163,7 @@ def _scores(matched, features: list[Feature]):
 class Query:
     """The pieces of one search as SQL: matching, allowed (scope), filters and score."""
 
-    def __init__(self, plan: Plan, chunks: list[Chunk], any_chunk: bool = False, at_least: int = 0) -> None:
+    def __init__(self, plan: Plan, chunks: list[Chunk], at_least: int = 0) -> None:
         parts, features = [], []
         for chunk in chunks:
             matching, chunk_features = chunk_queries(chunk, plan)
@@ -175,7 +175,7 @@ class Query:
             hits = union_all(*[select(_DOC.item_id).where(_matches(p)) for p in parts]).subquery("chunk_hits")
             self.match = _DOC.item_id.in_(select(hits.c.item_id).group_by(hits.c.item_id).having(func.count() >= at_least))
         elif parts:
-            self.match = _matches(("(" + " | ".join(parts) + ")") if any_chunk else " & ".join(parts))
+            self.match = _matches(" & ".join(parts))
         field, field_features = field_condition(plan)
         self.field = field
         self.features = features + field_features

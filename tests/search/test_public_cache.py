@@ -59,6 +59,19 @@ def write(runtime: Runtime, change) -> None:
         change(runtime.context(session))
 
 
+def published_and_draft(runtime: Runtime, word: str) -> str:
+    """A published item “{word}甲信息” and a draft “{word}乙信息” of the same department; the draft's code."""
+    codes = {}
+
+    def build(ctx):
+        orgs = make_org_tree(ctx)
+        ops.publish_item(ctx, ops.create_item(ctx, entry(orgs.dept, name=f"{word}甲信息")).item)
+        codes["draft"] = ops.create_item(ctx, entry(orgs.dept, name=f"{word}乙信息")).item.code
+
+    write(runtime, build)
+    return codes["draft"]
+
+
 def test_public_results_are_reused_until_a_public_item_is_written(runtime):
     codes = {}
 
@@ -121,14 +134,7 @@ def test_readers_who_see_drafts_are_never_served_from_the_cache(runtime):
 
 
 def test_an_index_write_that_fails_still_voids_the_cached_results(runtime, monkeypatch):
-    codes = {}
-
-    def build(ctx):
-        orgs = make_org_tree(ctx)
-        ops.publish_item(ctx, ops.create_item(ctx, entry(orgs.dept, name="失败检验甲信息")).item)
-        codes["draft"] = ops.create_item(ctx, entry(orgs.dept, name="失败检验乙信息")).item.code
-
-    write(runtime, build)
+    draft = published_and_draft(runtime, "失败检验")
     assert public_search(runtime, "失败检验")[0] == ["失败检验甲信息"]
 
     def broken(session, docs):
@@ -136,7 +142,7 @@ def test_an_index_write_that_fails_still_voids_the_cached_results(runtime, monke
 
     with monkeypatch.context() as failing:
         failing.setattr(pg_index, "upsert", broken)
-        write(runtime, lambda ctx: ops.publish_item(ctx, ops.get_item(ctx, codes["draft"])))
+        write(runtime, lambda ctx: ops.publish_item(ctx, ops.get_item(ctx, draft)))
     names, statements = public_search(runtime, "失败检验")
     assert sorted(names) == ["失败检验乙信息", "失败检验甲信息"] and statements == 3  # the catalog, not the cache
 
@@ -152,20 +158,13 @@ def test_cached_results_are_read_for_an_hour_only(runtime):
 
 
 def test_a_transaction_that_changed_items_searches_around_the_cache(runtime):
-    codes = {}
-
-    def build(ctx):
-        orgs = make_org_tree(ctx)
-        ops.publish_item(ctx, ops.create_item(ctx, entry(orgs.dept, name="事务检验甲信息")).item)
-        codes["draft"] = ops.create_item(ctx, entry(orgs.dept, name="事务检验乙信息")).item.code
-
-    write(runtime, build)
+    draft = published_and_draft(runtime, "事务检验")
     assert public_search(runtime, "事务检验")[0] == ["事务检验甲信息"]
     with runtime.sessions() as session:
         ctx = runtime.context(session)
-        ops.publish_item(ctx, ops.get_item(ctx, codes["draft"]))
+        ops.publish_item(ctx, ops.get_item(ctx, draft))
         session.flush()
-        seen = [hit.name for hit in search(runtime, session, SearchRequest(text="事务检验", page=1), public=True).results]
+        seen = [hit.name for hit in search(runtime, session, SearchRequest(text="事务检验"), public=True).results]
         assert sorted(seen) == ["事务检验乙信息", "事务检验甲信息"]  # its own uncommitted publication
         session.rollback()
     assert public_search(runtime, "事务检验") == (["事务检验甲信息"], 0)  # nobody else was given it
