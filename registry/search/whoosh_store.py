@@ -24,9 +24,10 @@ from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
+from registry.search import bitsets
 from registry.search.analysis import bigrams, normalise, words
 from registry.search.documents import HIDDEN, SearchDoc, utc
-from registry.search.whoosh_view import PLANE_COLUMNS, write_bitmaps
+from registry.search.whoosh_view import PLANE_COLUMNS, complete_table, write_bitmaps
 
 #: Term-set fields: bigram groups (matching), jieba words (ranking), whole values, codes, facets.
 TERM_FIELDS = (
@@ -175,6 +176,25 @@ class BulkWriter(SegmentWriter):
         self.pool.add_terms(docnum, field_terms)
         for name, column in self.pool.columns.items():
             column.append(values.get(name, 0))
+
+    def add_postings_to_pool(self, reader, startdoc: int, docmap: dict[int, int] | None) -> None:
+        """A merged small segment's postings, from its complete bitmap table when it has one.
+
+        Whoosh reads them term by term through a matcher each (~45 µs a term, ~900 terms an item),
+        which made merging most of an edit's cost. ``docmap`` (old → new numbers) leaves out
+        deleted documents; without it the segment has none and moves up by ``startdoc``.
+        """
+        table = complete_table(reader)
+        if table is None:
+            super().add_postings_to_pool(reader, startdoc, docmap)
+            return
+        for (fieldname, tbytes), raw in table.items():
+            if fieldname not in self.schema:  # the sort keys' planes ("#upd"): columns, merged per document
+                continue
+            ids = bitsets.iter_ids(int.from_bytes(raw, "little"))
+            moved = [startdoc + d for d in ids] if docmap is None else [docmap[d] for d in ids if d in docmap]
+            if moved:  # a term whose documents were all deleted goes with them
+                self.pool.terms[fieldname][tbytes].extend(moved)
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()

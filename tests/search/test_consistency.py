@@ -206,6 +206,70 @@ def test_a_reader_reopening_after_a_commit_reads_only_the_new_segments(whoosh_ru
     assert names(runtime, "分段条目") and names(runtime, "后加的") == ["后加的分段条目"]
 
 
+def _terms_by_item(home) -> tuple[dict[int, set], int]:
+    """Every live item's (field, term) pairs as Whoosh's postings hold them, and how many segments hold them.
+
+    Small segments also keep every term in their bitmap table; for those the table must say the same.
+    """
+    from whoosh import index as whoosh_index
+
+    from registry.search import bitsets
+    from registry.search.whoosh_view import complete_table, segment_leaves
+
+    found: dict[int, set] = {}
+    with whoosh_index.open_dir(str(home.live_dir())).searcher() as searcher:
+        leaves = segment_leaves(searcher.reader())
+        for leaf, _ in leaves:
+            ids = list(leaf.column_reader("item_id"))
+            postings = {(field, term): set(leaf.postings(field, term).all_ids()) for field, term in leaf.all_terms()}
+            postings = {key: docs for key, docs in postings.items() if docs}
+            table = complete_table(leaf)
+            assert table is not None, "a small segment without its complete table"
+            deleted = set(leaf.segment().deleted_docs())
+            live = {key: set(bitsets.iter_ids(int.from_bytes(raw, "little"))) - deleted
+                    for key, raw in table.items() if not key[0].startswith("#")}  # "#upd": sort-key planes
+            assert {key: docs for key, docs in live.items() if docs} == postings
+            for (field, term), docs in postings.items():
+                for docnum in docs:
+                    found.setdefault(ids[docnum], set()).add((field, term))
+    return found, len(leaves)
+
+
+def test_merged_small_segments_hold_the_terms_a_rebuild_would(whoosh_runtime, monkeypatch):
+    """A commit merges small segments from their complete bitmap tables, not term by term through Whoosh
+    (which made merging most of an edit's cost): what the merges leave is what a rebuild writes."""
+    from whoosh.writing import SegmentWriter
+
+    from registry.search import whoosh_index
+
+    runtime = whoosh_runtime
+    home = whoosh_index.WhooshHome(runtime.settings.instance_path)
+    slow_merges = []
+    original = SegmentWriter.add_postings_to_pool
+    monkeypatch.setattr(SegmentWriter, "add_postings_to_pool",
+                        lambda *args: slow_merges.append(args[1]) or original(*args))
+    with unit_of_work(runtime.sessions) as session:
+        orgs = make_org_tree(runtime.context(session))
+    codes: list[str] = []
+    edited: dict[int, str] = {}
+    for n in range(64):  # a commit each: the smallest tier merges every few commits, the next one twice
+        with unit_of_work(runtime.sessions) as session:
+            ctx = runtime.context(session)
+            if n % 4 == 3:  # an edit leaves a deleted copy in an older segment, for a merge to drop
+                item = ops.get_item(ctx, codes[n // 2])
+                ops.update_item(ctx, item, {"summary": f"第{n}次修改后的摘要，含义不同"})
+                edited[n] = item.name
+            else:
+                codes.append(ops.create_item(ctx, entry(orgs.dept, name=f"合并测试条目{n}",
+                                                        summary=f"第{n}个条目的摘要{n * 7}")).item.code)
+    incremental, segments = _terms_by_item(home)
+    assert not slow_merges and segments < 10  # merged, and every merge read tables
+    backend_for(runtime.settings, runtime.profile).reindex(runtime.engine)
+    rebuilt, _ = _terms_by_item(home)
+    assert len(rebuilt) == len(codes) == 48 and incremental == rebuilt
+    assert names(runtime, "第7次修改后") == [edited[7]]
+
+
 def test_a_commit_of_more_codes_than_a_statement_may_bind_is_indexed(instance):
     """A bulk load commits 100,000 codes at once; PostgreSQL binds at most 65,535 parameters per statement."""
     runtime, _ = instance
