@@ -50,10 +50,7 @@ class WhooshBackend:
 
         handle = handle_for(self.home)
         with handle.lock:
-            view = handle.view()
-            if view is None:
-                return RawResult(0, [], {})
-            return execute(view, plan)
+            return handle.search(plan, lambda view: execute(view, plan))
 
     def index_codes(self, session: Session, codes: Iterable[str]) -> int:
         from registry.search.whoosh_index import index_codes

@@ -259,7 +259,7 @@ def _page(session: Session, plan: Plan, query: Query) -> list[dict]:
 def execute(session: Session, plan: Plan) -> RawResult:
     """The results; for readers who see only public items, shared with every other such search
     since the last write touching a public item (:mod:`registry.search.pg_cache`)."""
-    if plan.scope.all_items or plan.scope.own_provider_ids:
+    if not plan.public_only:
         return _answer(session, plan)
     return pg_cache.public_result(session, plan, lambda: _answer(session, plan))
 

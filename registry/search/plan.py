@@ -58,6 +58,11 @@ class Plan:
                 self.field_mode, r.sort, r.page, r.per_page, r.facets, self.public)
 
     @property
+    def public_only(self) -> bool:
+        """Whether the reader sees published items only: such readers' results may be shared."""
+        return not (self.scope.all_items or self.scope.own_provider_ids)
+
+    @property
     def field_name(self) -> str | None:
         return (self.request.field_name or "").strip() or None
 

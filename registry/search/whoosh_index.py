@@ -6,6 +6,7 @@ Layout under ``<instance>/index/whoosh/``::
     write.lock     held by whoever writes: one writer at a time across all processes
     pending/       item codes whose indexing could not run (lock timeout), drained by the next writer
     ix-…/          index directories (the live one, and a new one while a reindex builds)
+    ix-…/PUBLIC    when public results last changed (:mod:`registry.search.whoosh_cache`)
 
 Why a lock of our own in front of Whoosh's: a reindex swaps the live
 directory, so a writer must decide *which* index to write while holding a
@@ -25,7 +26,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,7 +37,10 @@ from registry.core.errors import MuluError
 from registry.profiles import Profile
 from registry.search import whoosh_files
 from registry.search.analysis import normalise
-from registry.search.documents import docs_for_codes
+from registry.accounts.permissions import PUBLIC_STATUSES
+from registry.search.documents import SearchDoc, docs_for_codes
+from registry.search.plan import Plan, RawResult
+from registry.search.whoosh_cache import PublicResults, read_version, write_version
 from registry.search.whoosh_store import BulkWriter, doc_fields, make_schema, merge_small
 from registry.search.whoosh_view import SegmentCache, View, segment_leaves
 
@@ -153,6 +157,8 @@ def write_items(ix, session: Session, profile: Profile, codes: set[str]) -> int:
     # for good when its writer failed to start (a read-only index), blocking every later write.
     writer = BulkWriter(ix, _lk=False)
     try:
+        if _touches_public(writer.searcher(), docs, missing):
+            write_version(Path(ix.storage.folder), writer.generation)
         for doc in docs:
             writer.update_document(**doc_fields(doc))
         for code in missing:
@@ -162,6 +168,15 @@ def write_items(ix, session: Session, profile: Profile, codes: set[str]) -> int:
         raise
     writer.commit(mergetype=merge_small)
     return len(docs)
+
+
+def _touches_public(searcher, docs: list[SearchDoc], missing: set[str]) -> bool:
+    """Whether any of these items is public now, or its indexed copy is (a deleted item's included)."""
+    if any(doc.status in PUBLIC_STATUSES for doc in docs):
+        return True
+    indexed = [searcher.document_number(key=str(doc.item_id)) for doc in docs]
+    indexed += [searcher.document_number(code=normalise(code)) for code in missing]
+    return any(searcher.stored_fields(n)["doc"]["status"] in PUBLIC_STATUSES for n in indexed if n is not None)
 
 
 def index_codes(home: WhooshHome, session: Session, profile: Profile, codes: Iterable[str],
@@ -209,6 +224,20 @@ class Handle:
         self._view: View | None = None
         self._generation = -1
         self._caches: dict[str, SegmentCache] = {}
+        self._public = PublicResults()
+
+    def search(self, plan: Plan, execute: Callable[[View], RawResult]) -> RawResult:
+        """``execute(view)`` on the current view (call with :attr:`lock` held); a public reader's result may
+        come from an equal search since the last write touching a public item (:mod:`~registry.search.whoosh_cache`)."""
+        live = self.home.live_dir()
+        version = read_version(live) if live is not None and plan.public_only else None  # before the view
+        view = self.view()
+        if view is None:
+            return RawResult(0, [], {})
+        if version is None:
+            return execute(view)
+        keep = self._dir == live and self._generation >= version[1]
+        return self._public.answer((live.name, version[0]), keep, plan, lambda: execute(view))
 
     def view(self) -> View | None:
         """The current view (call with :attr:`lock` held); ``None`` before anything was indexed."""

@@ -29,6 +29,7 @@ from registry.profiles import Profile
 from registry.search.analysis import warm_up
 from registry.search.documents import current_stamps, iter_docs, split_ids
 from registry.search.drift import Drift, compare
+from registry.search.whoosh_cache import write_version
 from registry.search.whoosh_index import WhooshHome, write_items
 from registry.search.whoosh_store import BulkWriter, doc_fields
 from registry.search.whoosh_view import segment_leaves
@@ -160,6 +161,7 @@ def repair(ix, session: Session, profile: Profile, drift: Drift, extra_codes: se
     written = write_items(ix, session, profile, drift.codes_to_write | extra_codes)
     if drift.extra:
         writer = BulkWriter(ix, _lk=False)  # under write.lock, like every live write
+        write_version(Path(ix.storage.folder), writer.generation)  # the items may have been public
         for item_id in drift.extra:
             writer.delete_by_term("key", item_id)
         writer.commit()
