@@ -85,6 +85,21 @@ def mark(text: str, terms: list[str], context: int | None = None) -> str | None:
     return ("…" if begin else "") + "".join(parts) + ("…" if finish < len(text) else "")
 
 
+def containing(texts: list[str], terms: list[str]) -> list[str]:
+    """The texts in which a term occurs, as :func:`spans` finds them.
+
+    An item has dozens of field names and descriptions and few hold a term: one fold of them all,
+    joined, rules most items' lists out at once (matching each apart was half a cached search's CPU).
+    """
+    wanted = {t for t in terms if t}
+    if not texts or not wanted:
+        return []
+    joined = "\n".join(texts).translate(_FOLDS)  # folding is per character: each text folds as it would alone
+    if not any(t in joined for t in wanted):
+        return []
+    return [text for text in texts if any(t in text.translate(_FOLDS) for t in wanted)]
+
+
 def highlight_doc(stored: dict, terms: list[str]) -> tuple[dict[str, object], list[str]]:
     """Highlights of one stored document, and the field names that contain a term."""
     out: dict[str, object] = {}
@@ -92,13 +107,13 @@ def highlight_doc(stored: dict, terms: list[str]) -> tuple[dict[str, object], li
         marked = mark(stored.get(key) or "", terms, context)
         if marked:
             out[key] = marked
-    matched = [name for name in stored.get("fields", []) if spans(name, terms)]
+    matched = containing(stored.get("fields", []), terms)
     if matched:
         out["fields"] = [mark(name, terms) for name in matched[:MAX_FIELDS]]
-    tags = [mark(tag, terms) for tag in stored.get("tags", []) if spans(tag, terms)]
+    tags = [mark(tag, terms) for tag in containing(stored.get("tags", []), terms)]
     if tags:
         out["tags"] = tags
-    descriptions = [mark(d, terms, CONTEXT) for d in stored.get("field_descriptions", []) if spans(d, terms)]
+    descriptions = [mark(d, terms, CONTEXT) for d in containing(stored.get("field_descriptions", []), terms)]
     if descriptions:
         out["field_descriptions"] = descriptions[:MAX_FIELDS]
     return out, matched

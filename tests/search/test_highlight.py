@@ -26,6 +26,15 @@ def test_the_shortcut_for_folded_texts_agrees_with_folding_each_character(text):
     assert (norm, list(where)) == (expected_norm, expected_where)
 
 
+TEXTS = st.text(alphabet=st.sampled_from("企业登记ＡＢＣabcİIﬁ①㈱ｶﾞ\nΣσς\u0301e\u00e9Ωx"), max_size=8)
+
+
+@given(st.lists(TEXTS, max_size=6), st.lists(TEXTS, max_size=3))
+def test_texts_containing_a_term_are_those_with_spans(texts, terms):
+    """The joined pre-check only rules texts out: a term met across two joined texts changes nothing."""
+    assert highlight.containing(texts, terms) == [text for text in texts if highlight.spans(text, terms)]
+
+
 def test_marks_land_on_the_original_characters():
     assert highlight.mark("ＡＢＣ企业登记 abc", ["abc", "企业"]) == "<mark>ＡＢＣ企业</mark>登记 <mark>abc</mark>"
     assert highlight.mark("企业<登记>信息", ["登记"]) == "企业&lt;<mark>登记</mark>&gt;信息"
