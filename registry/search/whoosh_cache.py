@@ -18,11 +18,10 @@ from __future__ import annotations
 import os
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from registry.search.plan import Plan, RawResult
+from registry.search.plan import RawResult
 
 VERSION_FILE = "PUBLIC"
 #: Results kept per process: a few hundred common searches, each a page of stored documents.
@@ -57,21 +56,23 @@ class PublicResults:
         self.key: tuple | None = None
         self.entries: OrderedDict[tuple, RawResult] = OrderedDict()
 
-    def answer(self, key: tuple, keep: bool, plan: Plan, compute: Callable[[], RawResult]) -> RawResult:
-        """The kept result for ``plan`` under ``key``, or ``compute()``'s, kept if ``keep``.
+    def get(self, key: tuple, search: tuple) -> RawResult | None:
+        """A copy of the result kept for ``search`` (a :meth:`Plan.cache_key`) under ``key``.
 
-        Copies: the service replaces a result's documents with what the reader may see.
+        A copy: the service replaces a result's documents with what its reader may see.
         """
         if key != self.key:
             self.key, self.entries = key, OrderedDict()
-        wanted = plan.cache_key()
-        found = self.entries.get(wanted)
-        if found is not None:
-            self.entries.move_to_end(wanted)
-            return replace(found)
-        result = compute()
-        if keep:
-            self.entries[wanted] = replace(result)
-            if len(self.entries) > ENTRIES:
-                self.entries.popitem(last=False)
-        return result
+            return None
+        found = self.entries.get(search)
+        if found is None:
+            return None
+        self.entries.move_to_end(search)
+        return replace(found)
+
+    def put(self, key: tuple, search: tuple, result: RawResult) -> None:
+        if key != self.key:
+            self.key, self.entries = key, OrderedDict()
+        self.entries[search] = replace(result)
+        if len(self.entries) > ENTRIES:
+            self.entries.popitem(last=False)

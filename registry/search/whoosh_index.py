@@ -231,13 +231,17 @@ class Handle:
         come from an equal search since the last write touching a public item (:mod:`~registry.search.whoosh_cache`)."""
         live = self.home.live_dir()
         version = read_version(live) if live is not None and plan.public_only else None  # before the view
+        if version is not None:
+            key, search = (live.name, version[0]), plan.cache_key()
+            if (found := self._public.get(key, search)) is not None:
+                return found  # without reopening the index: after a commit elsewhere that costs milliseconds
         view = self.view()
         if view is None:
             return RawResult(0, [], {})
-        if version is None:
-            return execute(view)
-        keep = self._dir == live and self._generation >= version[1]
-        return self._public.answer((live.name, version[0]), keep, plan, lambda: execute(view))
+        result = execute(view)
+        if version is not None and self._dir == live and self._generation >= version[1]:
+            self._public.put(key, search, result)
+        return result
 
     def view(self) -> View | None:
         """The current view (call with :attr:`lock` held); ``None`` before anything was indexed."""
