@@ -8,7 +8,9 @@ this table in the same transaction (and once more before it, in a transaction of
 own, so an index write that fails cannot leave old results standing). Results are
 keyed by the token and the plan, so one computed under an older token is never read
 again. Entries are read for an hour and then deleted, so one-off queries (a
-crawler's) cannot pile up between two publications.
+crawler's) cannot pile up between two publications. Each process keeps its own copies
+too (:mod:`registry.search.kept`), under the same token and for the same hour: the token
+is read from the database for every search.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert
@@ -25,12 +27,16 @@ from sqlalchemy.orm import Session
 
 from registry.core.db import utcnow
 from registry.core.signals import has_uncommitted_item_changes
+from registry.search.kept import KeptResults
 from registry.search.models import SearchCache, SearchGeneration
 from registry.search.plan import Plan, RawResult
 
 log = logging.getLogger(__name__)
 
 LIFETIME = timedelta(hours=1)
+#: Each process also keeps what it read or computed, under the token it read: reading a page of
+#: stored documents back from the table and decoding it was most of a repeated search's cost.
+_kept = KeptResults()
 
 
 def public_changed(session: Session) -> None:
@@ -55,28 +61,34 @@ def public_result(session: Session, plan: Plan, compute: Callable[[], RawResult]
     token = None if has_uncommitted_item_changes(session) else public_token(session)
     if token is None:
         return compute()
-    key = hashlib.sha256(repr((token, plan.cache_key())).encode()).hexdigest()
-    found = session.scalar(select(SearchCache.result)
-                           .where(SearchCache.key == key, SearchCache.created_at >= utcnow() - LIFETIME))
+    search, oldest = plan.cache_key(), utcnow() - LIFETIME
+    if (kept := _kept.get(token, search, not_before=oldest)) is not None:
+        return kept
+    key = hashlib.sha256(repr((token, search)).encode()).hexdigest()
+    found = session.execute(select(SearchCache.result, SearchCache.created_at)
+                            .where(SearchCache.key == key, SearchCache.created_at >= oldest)).first()
     if found is not None:
-        return RawResult(**found)
-    result = compute()
-    _save(session, key, result)
+        result, made = RawResult(**found.result), found.created_at
+    else:
+        result, made = compute(), utcnow()
+        _save(session, key, result, made)
+    _kept.put(token, search, result, made)
     return result
 
 
-def _save(session: Session, key: str, result: RawResult) -> None:
+def _save(session: Session, key: str, result: RawResult, made: datetime) -> None:
     """In a transaction of its own (the request's may roll back); failing loses only the saving."""
     bind = session.get_bind()
     try:
         with getattr(bind, "engine", bind).connect() as connection:
             # Never wait on a writer emptying the table: the next search saves it instead.
             connection.execute(text("SET LOCAL lock_timeout = '200ms'"))
+            # Expired entries first: one of them may hold this very key, and would keep the new result out.
+            connection.execute(delete(SearchCache).where(SearchCache.created_at < utcnow() - LIFETIME))
             connection.execute(insert(SearchCache).values(
-                key=key, created_at=utcnow(), result={"total": result.total, "docs": result.docs, "facets": result.facets,
+                key=key, created_at=made, result={"total": result.total, "docs": result.docs, "facets": result.facets,
                                                       "relaxed": result.relaxed, "terms": result.terms},
             ).on_conflict_do_nothing())
-            connection.execute(delete(SearchCache).where(SearchCache.created_at < utcnow() - LIFETIME))
             connection.commit()
     except SQLAlchemyError as error:
         log.warning("search result not cached: %s", error)

@@ -17,15 +17,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections import OrderedDict
-from dataclasses import replace
 from pathlib import Path
 
-from registry.search.plan import RawResult
-
 VERSION_FILE = "PUBLIC"
-#: Results kept per process: a few hundred common searches, each a page of stored documents.
-ENTRIES = 512
 
 
 def write_version(index_dir: Path, generation: int) -> None:
@@ -48,31 +42,3 @@ def read_version(index_dir: Path) -> tuple[str, int] | None:
     except (OSError, ValueError):
         return None
 
-
-class PublicResults:
-    """One process's results for one (index directory, token), most recently used kept."""
-
-    def __init__(self) -> None:
-        self.key: tuple | None = None
-        self.entries: OrderedDict[tuple, RawResult] = OrderedDict()
-
-    def get(self, key: tuple, search: tuple) -> RawResult | None:
-        """A copy of the result kept for ``search`` (a :meth:`Plan.cache_key`) under ``key``.
-
-        A copy: the service replaces a result's documents with what its reader may see.
-        """
-        if key != self.key:
-            self.key, self.entries = key, OrderedDict()
-            return None
-        found = self.entries.get(search)
-        if found is None:
-            return None
-        self.entries.move_to_end(search)
-        return replace(found)
-
-    def put(self, key: tuple, search: tuple, result: RawResult) -> None:
-        if key != self.key:
-            self.key, self.entries = key, OrderedDict()
-        self.entries[search] = replace(result)
-        if len(self.entries) > ENTRIES:
-            self.entries.popitem(last=False)

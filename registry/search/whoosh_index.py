@@ -41,7 +41,8 @@ from registry.search.analysis import normalise
 from registry.accounts.permissions import PUBLIC_STATUSES
 from registry.search.documents import SearchDoc, docs_for_codes
 from registry.search.plan import Plan, RawResult
-from registry.search.whoosh_cache import PublicResults, read_version, write_version
+from registry.search.kept import KeptResults
+from registry.search.whoosh_cache import read_version, write_version
 from registry.search.whoosh_store import BulkWriter, doc_fields, make_schema, merge_small
 from registry.search.whoosh_view import SegmentCache, View, segment_leaves
 
@@ -227,7 +228,7 @@ class Handle:
         self._view: View | None = None
         self._generation = -1
         self._caches: dict[str, SegmentCache] = {}
-        self._public = PublicResults()
+        self._public = KeptResults()
 
     def search(self, plan: Plan, execute: Callable[[View], RawResult]) -> RawResult:
         """``execute(view)`` on the current view (call with :attr:`lock` held); a public reader's result may

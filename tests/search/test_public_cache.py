@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select
 
 from databases import is_postgres
 from factories import entry, make_org_tree
@@ -16,7 +16,8 @@ from registry.core.config import load_settings
 from registry.core.db import unit_of_work
 from registry.core.migrate import upgrade
 from registry.search import SearchRequest, search
-from registry.search import pg_index
+from registry.search import pg_cache, pg_index
+from registry.search.kept import KeptResults
 from registry.search.models import SearchCache, SearchGeneration
 
 pytestmark = pytest.mark.skipif(not is_postgres(), reason="the cache is the PostgreSQL backend's")
@@ -33,12 +34,16 @@ def runtime(tmp_path, fresh_database_url, monkeypatch):
     runtime.engine.dispose()
 
 
+#: The statements of the last :func:`public_search`.
+last_statements: list[str] = []
+
+
 def public_search(runtime: Runtime, text: str, **options) -> tuple[list[str], int]:
-    """The hits' names as the public sees them, and how many statements the search ran."""
-    statements = []
+    """The hits' names as the public sees them, and how many statements the search ran on the index."""
+    last_statements.clear()
 
     def count(*args):
-        statements.append(args[2])
+        last_statements.append(args[2])
 
     event.listen(runtime.engine, "before_cursor_execute", count)
     try:
@@ -46,7 +51,7 @@ def public_search(runtime: Runtime, text: str, **options) -> tuple[list[str], in
             names = [hit.name for hit in search(runtime, session, SearchRequest(text=text, **options), public=True).results]
     finally:
         event.remove(runtime.engine, "before_cursor_execute", count)
-    return names, len([s for s in statements if "search_document" in s])
+    return names, len([s for s in last_statements if "search_document" in s])
 
 
 def token(runtime: Runtime) -> str:
@@ -72,7 +77,7 @@ def published_and_draft(runtime: Runtime, word: str) -> str:
     return codes["draft"]
 
 
-def test_public_results_are_reused_until_a_public_item_is_written(runtime):
+def test_public_results_are_reused_until_a_public_item_is_written(runtime, monkeypatch):
     codes = {}
 
     def first(ctx):
@@ -84,9 +89,13 @@ def test_public_results_are_reused_until_a_public_item_is_written(runtime):
     write(runtime, first)
     assert public_search(runtime, "缓存检验") == (["缓存检验甲信息"], 3)  # counted, ranked, documents read
     assert public_search(runtime, "缓存检验") == (["缓存检验甲信息"], 0)  # reused
+    assert not any("search_cache" in s for s in last_statements)  # kept by this process: not even read back
     other_server = Runtime(load_settings())  # its own engine and pool, as another app server has
     try:
-        assert public_search(other_server, "缓存检验") == (["缓存检验甲信息"], 0)  # shared through the database
+        with monkeypatch.context() as elsewhere:
+            elsewhere.setattr(pg_cache, "_kept", KeptResults())  # and its own memory
+            assert public_search(other_server, "缓存检验") == (["缓存检验甲信息"], 0)  # shared through the database
+            assert any("search_cache" in s for s in last_statements)
     finally:
         other_server.engine.dispose()
     assert public_search(runtime, "缓存检验", page=2)[1] > 0  # another page is another search
@@ -147,14 +156,15 @@ def test_an_index_write_that_fails_still_voids_the_cached_results(runtime, monke
     assert sorted(names) == ["失败检验乙信息", "失败检验甲信息"] and statements == 3  # the catalog, not the cache
 
 
-def test_cached_results_are_read_for_an_hour_only(runtime):
+def test_cached_results_are_read_for_an_hour_only(runtime, monkeypatch):
     write(runtime, lambda ctx: ops.publish_item(ctx, ops.create_item(ctx, entry(make_org_tree(ctx).dept,
                                                                                  name="时限检验信息")).item))
     assert public_search(runtime, "时限检验")[1] == 3 and public_search(runtime, "时限检验")[1] == 0
-    with runtime.sessions() as session:
-        session.execute(update(SearchCache).values(created_at=SearchCache.created_at - timedelta(hours=2)))
-        session.commit()
-    assert public_search(runtime, "时限检验") == (["时限检验信息"], 3)
+    now = pg_cache.utcnow
+    monkeypatch.setattr(pg_cache, "utcnow", lambda: now() + timedelta(hours=1, minutes=1))
+    assert public_search(runtime, "时限检验") == (["时限检验信息"], 3)  # neither this process's copy nor the table's
+    with runtime.sessions() as session:  # the expired entry made way for the new one
+        assert session.scalar(select(func.min(SearchCache.created_at))) > now() + timedelta(minutes=59)
 
 
 def test_a_transaction_that_changed_items_searches_around_the_cache(runtime):
