@@ -118,19 +118,23 @@ def start_gunicorn(workers: int, log: Path) -> tuple[subprocess.Popen, str]:
     sys.exit(f"gunicorn did not answer /healthz in 180 s; see {log}")
 
 
-def server_cpu_seconds(master: int) -> float:
-    """User + system CPU seconds of the gunicorn master and its workers so far (Linux /proc)."""
+def cpu_seconds(master: int) -> tuple[float, float]:
+    """User + system CPU seconds so far (Linux /proc) of the gunicorn master and its workers, and of
+    this machine's PostgreSQL processes (0 when the database runs elsewhere or is SQLite)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    server = database = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # the process ended meanwhile
+            name, rest = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, IndexError, ValueError):  # the process ended meanwhile
             continue
-        pid, ppid = int(stat.parent.name), int(fields[1])
+        fields = rest.split()
+        pid, ppid, used = int(stat.parent.name), int(fields[1]), int(fields[11]) + int(fields[12])
         if master in (pid, ppid):
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
+            server += used
+        elif name == "postgres":
+            database += used
+    return server / ticks, database / ticks
 
 
 # -- HTTP ----------------------------------------------------------------------------------------
@@ -368,7 +372,7 @@ def main() -> None:
                 for n in range(args.clients)]
             importer = threading.Timer(args.seconds / 3, run_import, args=(base, auth, workbook, recorder, import_result))
             started = time.monotonic()
-            cpu_before, client_before = server_cpu_seconds(server.pid), sum(os.times()[:2])
+            (cpu_before, db_before), client_before = cpu_seconds(server.pid), sum(os.times()[:2])
             for thread in threads:
                 thread.start()
             importer.start()
@@ -377,7 +381,7 @@ def main() -> None:
             importer.join()
             elapsed = time.monotonic() - started
             load_after = os.getloadavg()[0]
-            server_cpu = server_cpu_seconds(server.pid) - cpu_before
+            server_cpu, db_cpu = (after - before for after, before in zip(cpu_seconds(server.pid), (cpu_before, db_before)))
             client_cpu = sum(os.times()[:2]) - client_before
         finally:
             server.terminate()
@@ -386,9 +390,11 @@ def main() -> None:
         figures = print_table(recorder, elapsed)
         print(f"{elapsed:.0f} s measured; load average at the end {load_after:.1f} (this machine is shared)")
         available = elapsed * os.cpu_count()
-        print(f"CPU used: server {server_cpu:.0f} s ({server_cpu / available:.0%}), this load generator {client_cpu:.0f} s "
-              f"({client_cpu / available:.0%}) of {available:.0f} s available; "
-              f"server CPU per request {server_cpu * 1000 / max(1, sum(len(v) for v in recorder.samples.values())):.1f} ms")
+        requests = max(1, sum(len(v) for v in recorder.samples.values()))
+        database = f", PostgreSQL on this machine {db_cpu:.0f} s ({db_cpu / available:.0%})" if db_cpu else ""
+        print(f"CPU used: server {server_cpu:.0f} s ({server_cpu / available:.0%}){database}, this load generator "
+              f"{client_cpu:.0f} s ({client_cpu / available:.0%}) of {available:.0f} s available; per request: "
+              f"server {server_cpu * 1000 / requests:.1f} ms" + (f", PostgreSQL {db_cpu * 1000 / requests:.1f} ms" if db_cpu else ""))
         body = import_result.get("body")
         summary = {k: body.get(k) for k in ("created", "updated", "rejected", "fields", "written", "batch")} \
             if isinstance(body, dict) else body

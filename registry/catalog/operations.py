@@ -301,14 +301,16 @@ def _sync_fields(ctx: Context, item: CatalogItem, new_fields: list[dict[str, Any
             keep.append((existing, values))
         else:
             keep.append((Field(), values))
-    for field in list(item.fields):
-        if field.id not in used:
-            item.fields.remove(field)
+    dropped = [field for field in item.fields if field.id not in used]
+    for field in dropped:
+        item.fields.remove(field)
     # Park kept fields on free positions first, so reordering never trips the unique (item, position) key.
-    for offset, (field, _) in enumerate(keep):
-        if field.id is not None:
-            field.position = -(offset + 1)
-    ctx.session.flush()
+    # Not when every field keeps its place (most edits touch no field): parking rewrote each row twice.
+    if dropped or any(field.position != values["position"] for field, values in keep if field.id is not None):
+        for offset, (field, _) in enumerate(keep):
+            if field.id is not None:
+                field.position = -(offset + 1)
+        ctx.session.flush()
     for field, values in keep:
         _apply_field_values(field, values)
     item.fields = [field for field, _ in keep]  # same objects, new order; dropped ones are already gone

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from factories import entry
 from registry.audit.models import AuditEvent
@@ -73,6 +73,28 @@ def test_fields_reordered_keep_their_ids(ctx, orgs):
     ops.update_item(ctx, item, {"fields": fields})
     assert [f.id for f in item.fields] == list(reversed(ids))
     assert [f.position for f in item.fields] == [1, 2, 3]
+
+
+def test_an_edit_that_leaves_the_fields_in_place_writes_no_field_row(ctx, orgs):
+    item = ops.create_item(ctx, entry(orgs.dept)).item
+    fields = ops.entry_values(item)["fields"]
+    ctx.session.flush()
+    written = []
+    listener = lambda *args: written.append(args[2]) if "catalog_field" in args[2] and "UPDATE" in args[2] else None  # noqa: E731
+    event.listen(ctx.session.connection(), "before_cursor_execute", listener)
+    try:
+        ops.update_item(ctx, item, {"summary": "只改摘要"})
+        ctx.session.flush()
+        assert written == []
+        fields[1]["description"] = "只改一个信息项的说明"
+        ops.update_item(ctx, item, {"fields": fields + [{**fields[0], "name": "新增信息项", "position": 4}]})
+        ctx.session.flush()
+        assert len(written) == 1  # the one changed; the added one is an insert
+    finally:
+        event.remove(ctx.session.connection(), "before_cursor_execute", listener)
+    ops.update_item(ctx, item, {"fields": list(reversed(ops.entry_values(item)["fields"][1:]))})  # dropped and reordered
+    ctx.session.flush()
+    assert [(f.name, f.position) for f in item.fields] == [("新增信息项", 1), (fields[2]["name"], 2), (fields[1]["name"], 3)]
 
 
 def test_update_of_published_item_becomes_pending_change(ctx, orgs):
