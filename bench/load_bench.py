@@ -118,9 +118,9 @@ def start_gunicorn(workers: int, log: Path) -> tuple[subprocess.Popen, str]:
     sys.exit(f"gunicorn did not answer /healthz in 180 s; see {log}")
 
 
-def cpu_seconds(master: int) -> tuple[float, float]:
-    """User + system CPU seconds so far (Linux /proc) of the gunicorn master and its workers, and of
-    this machine's PostgreSQL processes (0 when the database runs elsewhere or is SQLite)."""
+def cpu_seconds(master: int, postgres: bool) -> tuple[float, float]:
+    """User + system CPU seconds so far (Linux /proc) of the gunicorn master and its workers, and (with
+    ``postgres``) of this machine's PostgreSQL processes (0 when the database runs elsewhere)."""
     ticks = os.sysconf("SC_CLK_TCK")
     server = database = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -132,7 +132,7 @@ def cpu_seconds(master: int) -> tuple[float, float]:
         pid, ppid, used = int(stat.parent.name), int(fields[1]), int(fields[11]) + int(fields[12])
         if master in (pid, ppid):
             server += used
-        elif name == "postgres":
+        elif postgres and name == "postgres":
             database += used
     return server / ticks, database / ticks
 
@@ -372,7 +372,7 @@ def main() -> None:
                 for n in range(args.clients)]
             importer = threading.Timer(args.seconds / 3, run_import, args=(base, auth, workbook, recorder, import_result))
             started = time.monotonic()
-            (cpu_before, db_before), client_before = cpu_seconds(server.pid), sum(os.times()[:2])
+            (cpu_before, db_before), client_before = cpu_seconds(server.pid, args.database == "postgres"), sum(os.times()[:2])
             for thread in threads:
                 thread.start()
             importer.start()
@@ -381,7 +381,7 @@ def main() -> None:
             importer.join()
             elapsed = time.monotonic() - started
             load_after = os.getloadavg()[0]
-            server_cpu, db_cpu = (after - before for after, before in zip(cpu_seconds(server.pid), (cpu_before, db_before)))
+            server_cpu, db_cpu = (after - before for after, before in zip(cpu_seconds(server.pid, args.database == "postgres"), (cpu_before, db_before)))
             client_cpu = sum(os.times()[:2]) - client_before
         finally:
             server.terminate()
