@@ -119,22 +119,28 @@ def start_gunicorn(workers: int, log: Path) -> tuple[subprocess.Popen, str]:
 
 
 def cpu_seconds(master: int, postgres: bool) -> tuple[float, float]:
-    """User + system CPU seconds so far (Linux /proc) of the gunicorn master and its workers, and (with
-    ``postgres``) of this machine's PostgreSQL processes (0 when the database runs elsewhere)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    server = database = 0
+    """User + system CPU seconds so far (Linux /proc) of the gunicorn master's process tree and (with
+    ``postgres``) of every local PostgreSQL server's: live processes' own, plus what ended children
+    used (their parent's ``cutime``/``cstime``: PostgreSQL's backends and parallel workers come and go)."""
+    procs: dict[int, tuple[str, int, int, int]] = {}  # pid → (name, parent, own ticks, ended children's ticks)
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             name, rest = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
         except (OSError, IndexError, ValueError):  # the process ended meanwhile
             continue
         fields = rest.split()
-        pid, ppid, used = int(stat.parent.name), int(fields[1]), int(fields[11]) + int(fields[12])
-        if master in (pid, ppid):
-            server += used
-        elif postgres and name == "postgres":
-            database += used
-    return server / ticks, database / ticks
+        procs[int(stat.parent.name)] = (name, int(fields[1]), int(fields[11]) + int(fields[12]),
+                                        int(fields[13]) + int(fields[14]))
+
+    def tree(root: int) -> int:
+        if root not in procs:
+            return 0
+        return sum(procs[root][2:]) + sum(own for _, parent, own, _ in procs.values() if parent == root)
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    servers = [pid for pid, (name, parent, _, _) in procs.items()
+               if postgres and name == "postgres" and procs.get(parent, ("",))[0] != "postgres"]
+    return tree(master) / ticks, sum(tree(pid) for pid in servers) / ticks
 
 
 # -- HTTP ----------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert
@@ -27,13 +27,12 @@ from sqlalchemy.orm import Session
 
 from registry.core.db import utcnow
 from registry.core.signals import has_uncommitted_item_changes
-from registry.search.kept import KeptResults
+from registry.search.kept import LIFETIME, KeptResults
 from registry.search.models import SearchCache, SearchGeneration
 from registry.search.plan import Plan, RawResult
 
 log = logging.getLogger(__name__)
 
-LIFETIME = timedelta(hours=1)
 #: Each process also keeps what it read or computed, under the token it read: reading a page of
 #: stored documents back from the table and decoding it was most of a repeated search's cost.
 _kept = KeptResults()
@@ -61,9 +60,10 @@ def public_result(session: Session, plan: Plan, compute: Callable[[], RawResult]
     token = None if has_uncommitted_item_changes(session) else public_token(session)
     if token is None:
         return compute()
-    search, oldest = plan.cache_key(), utcnow() - LIFETIME
-    if (kept := _kept.get(token, search, not_before=oldest)) is not None:
+    search, now = plan.cache_key(), utcnow()
+    if (kept := _kept.get(token, search, now)) is not None:
         return kept
+    oldest = now - LIFETIME
     key = hashlib.sha256(repr((token, search)).encode()).hexdigest()
     found = session.execute(select(SearchCache.result, SearchCache.created_at)
                             .where(SearchCache.key == key, SearchCache.created_at >= oldest)).first()

@@ -10,8 +10,9 @@ and its commit leaves a generation that the next commit takes: that commit touch
 (or it would have written the file again), so results under the token stay right. A reindex
 builds a new directory: the directory's name is part of the key.
 
-Per process, not shared like the PostgreSQL backend's (:mod:`registry.search.pg_cache`): the
-Whoosh index serves one machine's workers, and a miss costs milliseconds, not a second.
+Per process (:mod:`registry.search.kept`), not shared like the PostgreSQL backend's
+(:mod:`registry.search.pg_cache`): the Whoosh index serves one machine's workers, and a miss
+costs milliseconds, not a second.
 """
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def read_version(index_dir: Path) -> tuple[str, int] | None:
         token, generation = (index_dir / VERSION_FILE).read_text(encoding="ascii").split()
         return token, int(generation)
     except FileNotFoundError:
-        return "", 0
+        return ("", 0) if index_dir.is_dir() else None
     except (OSError, ValueError):
         return None
 

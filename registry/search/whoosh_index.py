@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 
+from registry.core.db import utcnow
 from registry.core.errors import MuluError
 from registry.profiles import Profile
 from registry.search import whoosh_files
@@ -158,7 +159,8 @@ def write_items(ix, session: Session, profile: Profile, codes: set[str]) -> int:
     # Without Whoosh's own lock: write.lock already lets one writer in, and Whoosh's lock stayed taken
     # for good when its writer failed to start (a read-only index), blocking every later write.
     # Uncompressed posting blocks: a commit's segment is small, and setting up zlib for each of its
-    # ~900 one-document blocks was a sixth of an edit's CPU. A rebuild's large segment stays compressed.
+    # ~900 one-document blocks was a sixth of an edit's CPU. Segments that commits merge (up to a few
+    # thousand items) stay uncompressed too, until a reindex; a rebuild's segments are compressed.
     writer = BulkWriter(ix, _lk=False, codec=W3Codec(compression=0))
     try:
         if _touches_public(writer.searcher(), docs, missing):
@@ -237,14 +239,14 @@ class Handle:
         version = read_version(live) if live is not None and plan.public_only else None  # before the view
         if version is not None:
             key, search = (live.name, version[0]), plan.cache_key()
-            if (found := self._public.get(key, search)) is not None:
+            if (found := self._public.get(key, search, utcnow())) is not None:
                 return found  # without reopening the index: after a commit elsewhere that costs milliseconds
         view = self.view()
         if view is None:
             return RawResult(0, [], {})
         result = execute(view)
         if version is not None and self._dir == live and self._generation >= version[1]:
-            self._public.put(key, search, result)
+            self._public.put(key, search, result, utcnow())
         return result
 
     def view(self) -> View | None:

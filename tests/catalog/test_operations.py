@@ -79,19 +79,24 @@ def test_an_edit_that_leaves_the_fields_in_place_writes_no_field_row(ctx, orgs):
     item = ops.create_item(ctx, entry(orgs.dept)).item
     fields = ops.entry_values(item)["fields"]
     ctx.session.flush()
-    written = []
-    listener = lambda *args: written.append(args[2]) if "catalog_field" in args[2] and "UPDATE" in args[2] else None  # noqa: E731
-    event.listen(ctx.session.connection(), "before_cursor_execute", listener)
+    written = []  # field rows updated, statement by statement (an executemany counts every row)
+
+    def count(conn, cursor, statement, *args):
+        if statement.startswith("UPDATE catalog_field"):
+            written.append(cursor.rowcount)
+
+    event.listen(ctx.session.connection(), "after_cursor_execute", count)
     try:
         ops.update_item(ctx, item, {"summary": "只改摘要"})
         ctx.session.flush()
-        assert written == []
+        assert sum(written) == 0
         fields[1]["description"] = "只改一个信息项的说明"
-        ops.update_item(ctx, item, {"fields": fields + [{**fields[0], "name": "新增信息项", "position": 4}]})
+        added = {k: v for k, v in fields[0].items() if k != "id"} | {"name": "新增信息项", "position": 4}
+        ops.update_item(ctx, item, {"fields": fields + [added]})
         ctx.session.flush()
-        assert len(written) == 1  # the one changed; the added one is an insert
+        assert sum(written) == 1  # the one changed; the added one is an insert
     finally:
-        event.remove(ctx.session.connection(), "before_cursor_execute", listener)
+        event.remove(ctx.session.connection(), "after_cursor_execute", count)
     ops.update_item(ctx, item, {"fields": list(reversed(ops.entry_values(item)["fields"][1:]))})  # dropped and reordered
     ctx.session.flush()
     assert [(f.name, f.position) for f in item.fields] == [("新增信息项", 1), (fields[2]["name"], 2), (fields[1]["name"], 3)]
