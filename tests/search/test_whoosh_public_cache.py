@@ -165,3 +165,21 @@ def test_a_kept_result_is_served_without_reopening_the_index(runtime, computed, 
     assert public_names(runtime, "重开检验") == ["重开检验甲信息"] and len(computed) == 1 and not opened
     with runtime.sessions() as session:
         assert search(runtime, session, SearchRequest(text="重开检验")).total == 2 and len(opened) == 1
+
+
+def test_a_publication_queued_behind_a_busy_index_voids_kept_results_when_written(runtime, computed, monkeypatch):
+    """The publication waits in the queue; the draft edit that drains it writes a public item."""
+    import threading
+
+    from registry.search import whoosh_index
+
+    made = catalog(runtime, "排队检验")
+    assert public_names(runtime, "排队检验") == public_names(runtime, "排队检验") == ["排队检验甲信息"]
+    monkeypatch.setattr(whoosh_index, "LOCK_TIMEOUT", 0.2)
+    with WhooshHome(runtime.settings.instance_path).write_lock():  # another process writes, longer than we wait
+        publish = threading.Thread(target=write, args=(runtime, lambda ctx: ops.publish_item(ctx, ops.get_item(ctx, made["draft"]))))
+        publish.start()
+        publish.join(timeout=10)
+    assert public_names(runtime, "排队检验") == ["排队检验甲信息"] and len(computed) == 1  # not indexed yet
+    write(runtime, lambda ctx: ops.create_item(ctx, entry(made["orgs"].dept, name="无关的草稿")))
+    assert public_names(runtime, "排队检验") == ["排队检验乙信息", "排队检验甲信息"] and len(computed) == 2
