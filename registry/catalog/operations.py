@@ -79,6 +79,8 @@ def field_values(field: Field) -> dict[str, Any]:
 
 
 _FIELD_KEYS = tuple(spec.key for spec in FIELD_ELEMENTS)
+#: The field columns read back as enums (the rest come as plain values already).
+_FIELD_ENUM_KEYS = tuple(key for key in _FIELD_KEYS if getattr(Field.__table__.c[key].type, "enum_class", None))
 
 
 def fields_values_of(session: Session, item_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -88,7 +90,9 @@ def fields_values_of(session: Session, item_ids: list[int]) -> dict[int, list[di
     rows = session.execute(select(Field.item_id, Field.id, Field.position, *[getattr(Field, key) for key in _FIELD_KEYS])
                            .where(Field.item_id.in_(item_ids)).order_by(Field.item_id, Field.position))
     for item_id, field_id, position, *values in rows:
-        field = {key: _plain(value) for key, value in zip(_FIELD_KEYS, values)}
+        field = dict(zip(_FIELD_KEYS, values))
+        for key in _FIELD_ENUM_KEYS:
+            field[key] = _plain(field[key])
         field.update(id=field_id, position=position)
         found[item_id].append(field)
     return found
