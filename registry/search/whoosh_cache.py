@@ -33,7 +33,7 @@ def write_version(index_dir: Path, generation: int) -> None:
 def read_version(index_dir: Path) -> tuple[str, int] | None:
     """(token, first generation it holds for); an index never written since its build has ("", 0).
 
-    ``None`` for a file that cannot be read: then nothing is kept.
+    ``None`` for a file that cannot be read, or an index directory gone: then nothing is kept.
     """
     try:
         token, generation = (index_dir / VERSION_FILE).read_text(encoding="ascii").split()
@@ -42,4 +42,3 @@ def read_version(index_dir: Path) -> tuple[str, int] | None:
         return ("", 0) if index_dir.is_dir() else None
     except (OSError, ValueError):
         return None
-

@@ -34,15 +34,15 @@ from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 
+from registry.accounts.permissions import PUBLIC_STATUSES
 from registry.core.db import utcnow
 from registry.core.errors import MuluError
 from registry.profiles import Profile
 from registry.search import whoosh_files
 from registry.search.analysis import normalise
-from registry.accounts.permissions import PUBLIC_STATUSES
 from registry.search.documents import SearchDoc, docs_for_codes
-from registry.search.plan import Plan, RawResult
 from registry.search.kept import KeptResults
+from registry.search.plan import Plan, RawResult
 from registry.search.whoosh_cache import read_version, write_version
 from registry.search.whoosh_store import BulkWriter, doc_fields, make_schema, merge_small
 from registry.search.whoosh_view import SegmentCache, View, segment_leaves
