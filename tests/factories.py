@@ -63,3 +63,26 @@ def entry(provider: Organisation | str, **overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
+
+
+def commit_change(runtime, change) -> None:
+    """Run ``change(ctx)`` in a transaction of its own through ``runtime`` and commit it (its subscribers index it)."""
+    from registry.core.db import unit_of_work
+
+    with unit_of_work(runtime.sessions) as session:
+        change(runtime.context(session))
+
+
+def published_and_draft(runtime, word: str) -> dict[str, Any]:
+    """A published “{word}甲信息” and a draft “{word}乙信息” of one new department: their codes and the org tree."""
+    from registry.catalog import operations as ops
+
+    made: dict[str, Any] = {}
+
+    def build(ctx: Context) -> None:
+        made["orgs"] = make_org_tree(ctx)
+        made["published"] = ops.publish_item(ctx, ops.create_item(ctx, entry(made["orgs"].dept, name=f"{word}甲信息")).item).item.code
+        made["draft"] = ops.create_item(ctx, entry(made["orgs"].dept, name=f"{word}乙信息")).item.code
+
+    commit_change(runtime, build)
+    return made

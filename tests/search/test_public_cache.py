@@ -7,13 +7,12 @@ import pytest
 from sqlalchemy import event, func, select
 
 from databases import is_postgres
-from factories import entry, make_org_tree
+from factories import commit_change, entry, make_org_tree, published_and_draft
 from registry.accounts.models import User
 from registry.accounts.operations import create_user
 from registry.app import Runtime
 from registry.catalog import operations as ops
 from registry.core.config import load_settings
-from registry.core.db import unit_of_work
 from registry.core.migrate import upgrade
 from registry.search import SearchRequest, search
 from registry.search import pg_cache, pg_index
@@ -59,22 +58,6 @@ def token(runtime: Runtime) -> str:
         return session.scalar(select(SearchGeneration.token).where(SearchGeneration.name == "public"))
 
 
-def write(runtime: Runtime, change) -> None:
-    with unit_of_work(runtime.sessions) as session:
-        change(runtime.context(session))
-
-
-def published_and_draft(runtime: Runtime, word: str) -> str:
-    """A published item “{word}甲信息” and a draft “{word}乙信息” of the same department; the draft's code."""
-    codes = {}
-
-    def build(ctx):
-        orgs = make_org_tree(ctx)
-        ops.publish_item(ctx, ops.create_item(ctx, entry(orgs.dept, name=f"{word}甲信息")).item)
-        codes["draft"] = ops.create_item(ctx, entry(orgs.dept, name=f"{word}乙信息")).item.code
-
-    write(runtime, build)
-    return codes["draft"]
 
 
 def test_public_results_are_reused_until_a_public_item_is_written(runtime, monkeypatch):
@@ -86,7 +69,7 @@ def test_public_results_are_reused_until_a_public_item_is_written(runtime, monke
         item = ops.create_item(ctx, entry(orgs.dept, name="缓存检验甲信息")).item
         ops.publish_item(ctx, item)
 
-    write(runtime, first)
+    commit_change(runtime, first)
     assert public_search(runtime, "缓存检验") == (["缓存检验甲信息"], 3)  # counted, ranked, documents read
     assert public_search(runtime, "缓存检验") == (["缓存检验甲信息"], 0)  # reused
     assert not any("search_cache" in s for s in last_statements)  # kept by this process: not even read back
@@ -105,17 +88,17 @@ def test_public_results_are_reused_until_a_public_item_is_written(runtime, monke
     def draft(ctx):
         codes["draft"] = ops.create_item(ctx, entry(codes["orgs"].dept, name="缓存检验乙信息")).item.code
 
-    write(runtime, draft)
+    commit_change(runtime, draft)
     assert token(runtime) == before  # a draft changes nothing the public sees
     assert public_search(runtime, "缓存检验") == (["缓存检验甲信息"], 0)
 
-    write(runtime, lambda ctx: ops.publish_item(ctx, ops.get_item(ctx, codes["draft"])))
+    commit_change(runtime, lambda ctx: ops.publish_item(ctx, ops.get_item(ctx, codes["draft"])))
     assert token(runtime) != before
     names, statements = public_search(runtime, "缓存检验")
     assert sorted(names) == ["缓存检验乙信息", "缓存检验甲信息"] and statements == 3
 
     renamed = token(runtime)
-    write(runtime, lambda ctx: ops.update_item(ctx, ops.get_item(ctx, codes["draft"]), {"summary": "改动已发布条目"}))
+    commit_change(runtime, lambda ctx: ops.update_item(ctx, ops.get_item(ctx, codes["draft"]), {"summary": "改动已发布条目"}))
     assert token(runtime) != renamed  # a published item's pending change is public work too
 
 
@@ -129,7 +112,7 @@ def test_readers_who_see_drafts_are_never_served_from_the_cache(runtime):
         users["own"] = create_user(ctx, "cache_own", "compiler", orgs.dept.code, "Compile#2026").id
         users["other"] = create_user(ctx, "cache_other", "compiler", orgs.other_dept.code, "Compile#2026").id
 
-    write(runtime, build)
+    commit_change(runtime, build)
 
     def names_for(user: str) -> list[str]:
         with runtime.sessions() as session:
@@ -143,7 +126,7 @@ def test_readers_who_see_drafts_are_never_served_from_the_cache(runtime):
 
 
 def test_an_index_write_that_fails_still_voids_the_cached_results(runtime, monkeypatch):
-    draft = published_and_draft(runtime, "失败检验")
+    draft = published_and_draft(runtime, "失败检验")["draft"]
     assert public_search(runtime, "失败检验")[0] == ["失败检验甲信息"]
 
     def broken(session, docs):
@@ -151,13 +134,13 @@ def test_an_index_write_that_fails_still_voids_the_cached_results(runtime, monke
 
     with monkeypatch.context() as failing:
         failing.setattr(pg_index, "upsert", broken)
-        write(runtime, lambda ctx: ops.publish_item(ctx, ops.get_item(ctx, draft)))
+        commit_change(runtime, lambda ctx: ops.publish_item(ctx, ops.get_item(ctx, draft)))
     names, statements = public_search(runtime, "失败检验")
     assert sorted(names) == ["失败检验乙信息", "失败检验甲信息"] and statements == 3  # the catalog, not the cache
 
 
 def test_cached_results_are_read_for_an_hour_only(runtime, monkeypatch):
-    write(runtime, lambda ctx: ops.publish_item(ctx, ops.create_item(ctx, entry(make_org_tree(ctx).dept,
+    commit_change(runtime, lambda ctx: ops.publish_item(ctx, ops.create_item(ctx, entry(make_org_tree(ctx).dept,
                                                                                  name="时限检验信息")).item))
     assert public_search(runtime, "时限检验")[1] == 3 and public_search(runtime, "时限检验")[1] == 0
     now = pg_cache.utcnow
@@ -168,7 +151,7 @@ def test_cached_results_are_read_for_an_hour_only(runtime, monkeypatch):
 
 
 def test_a_transaction_that_changed_items_searches_around_the_cache(runtime):
-    draft = published_and_draft(runtime, "事务检验")
+    draft = published_and_draft(runtime, "事务检验")["draft"]
     assert public_search(runtime, "事务检验")[0] == ["事务检验甲信息"]
     with runtime.sessions() as session:
         ctx = runtime.context(session)

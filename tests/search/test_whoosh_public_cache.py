@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import delete
 from whoosh import index as whoosh_index_files
 
-from factories import entry, make_org_tree
+from factories import commit_change, entry, make_org_tree, published_and_draft
 from registry.accounts.models import User
 from registry.accounts.operations import create_user
 from registry.app import Runtime
@@ -58,22 +58,6 @@ def public_names(runtime: Runtime, text: str, **options) -> list[str]:
         return sorted(hit.name for hit in search(runtime, session, SearchRequest(text=text, **options), public=True).results)
 
 
-def write(runtime: Runtime, change) -> None:
-    with unit_of_work(runtime.sessions) as session:
-        change(runtime.context(session))
-
-
-def catalog(runtime: Runtime, word: str) -> dict:
-    """A published “{word}甲信息”, a draft “{word}乙信息” of the same department, and that department."""
-    made = {}
-
-    def build(ctx):
-        made["orgs"] = make_org_tree(ctx)
-        made["published"] = ops.publish_item(ctx, ops.create_item(ctx, entry(made["orgs"].dept, name=f"{word}甲信息")).item).item.code
-        made["draft"] = ops.create_item(ctx, entry(made["orgs"].dept, name=f"{word}乙信息")).item.code
-
-    write(runtime, build)
-    return made
 
 
 def edit_in_another_process(runtime: Runtime, code: str) -> None:
@@ -83,16 +67,16 @@ def edit_in_another_process(runtime: Runtime, code: str) -> None:
 
 
 def test_public_results_are_reused_until_a_public_item_is_written(runtime, computed):
-    made = catalog(runtime, "缓存检验")
+    made = published_and_draft(runtime, "缓存检验")
     assert public_names(runtime, "缓存检验") == ["缓存检验甲信息"]
     assert public_names(runtime, "缓存检验") == ["缓存检验甲信息"] and len(computed) == 1
     assert public_names(runtime, "缓存检验", page=2) == [] and len(computed) == 2  # another page, another search
 
-    write(runtime, lambda ctx: ops.update_item(ctx, ops.get_item(ctx, made["draft"]), {"summary": "草稿改了摘要"}))
+    commit_change(runtime, lambda ctx: ops.update_item(ctx, ops.get_item(ctx, made["draft"]), {"summary": "草稿改了摘要"}))
     edit_in_another_process(runtime, made["draft"])
     assert public_names(runtime, "缓存检验") == ["缓存检验甲信息"] and len(computed) == 2  # drafts void nothing
 
-    write(runtime, lambda ctx: ops.publish_item(ctx, ops.get_item(ctx, made["draft"])))
+    commit_change(runtime, lambda ctx: ops.publish_item(ctx, ops.get_item(ctx, made["draft"])))
     assert public_names(runtime, "缓存检验") == ["缓存检验乙信息", "缓存检验甲信息"] and len(computed) == 3
     assert public_names(runtime, "缓存检验") == ["缓存检验乙信息", "缓存检验甲信息"] and len(computed) == 3
 
@@ -102,12 +86,12 @@ def test_public_results_are_reused_until_a_public_item_is_written(runtime, compu
     def retire(ctx):  # public no more once approved
         ops.approve_change(ctx, ops.retire_item(ctx, ops.get_item(ctx, made["draft"]), "停止提供").change)
 
-    write(runtime, retire)
+    commit_change(runtime, retire)
     assert public_names(runtime, "缓存检验") == ["缓存检验甲信息"] and len(computed) == 5
 
 
 def test_signed_in_readers_never_share_results(runtime, computed):
-    made = catalog(runtime, "范围检验")
+    made = published_and_draft(runtime, "范围检验")
     with unit_of_work(runtime.sessions) as session:
         ctx = runtime.context(session)
         create_user(ctx, "compiler1", "compiler", made["orgs"].dept.code, "Compile#2026")
@@ -122,21 +106,21 @@ def test_signed_in_readers_never_share_results(runtime, computed):
 
 def test_a_version_ahead_of_the_index_keeps_nothing_until_its_commit(runtime, computed):
     """The file is written before the commit it announces: results read in between are not kept."""
-    made = catalog(runtime, "版本检验")
+    made = published_and_draft(runtime, "版本检验")
     live = WhooshHome(runtime.settings.instance_path).live_dir()
     generation = whoosh_index_files.open_dir(str(live)).latest_generation()
     write_version(live, generation + 1)  # as a writer does, just before committing
     assert public_names(runtime, "版本检验") == ["版本检验甲信息"]
     assert public_names(runtime, "版本检验") == ["版本检验甲信息"] and len(computed) == 2
     token = read_version(live)[0]
-    write(runtime, lambda ctx: ops.update_item(ctx, ops.get_item(ctx, made["draft"]), {"summary": "提交了这一代"}))
+    commit_change(runtime, lambda ctx: ops.update_item(ctx, ops.get_item(ctx, made["draft"]), {"summary": "提交了这一代"}))
     assert read_version(live)[0] == token  # a draft's commit writes no version of its own
     assert public_names(runtime, "版本检验") == ["版本检验甲信息"]
     assert public_names(runtime, "版本检验") == ["版本检验甲信息"] and len(computed) == 3
 
 
 def test_a_reindex_and_a_deleted_public_item_start_afresh(runtime, computed):
-    made = catalog(runtime, "重建检验")
+    made = published_and_draft(runtime, "重建检验")
     assert public_names(runtime, "重建检验") == public_names(runtime, "重建检验") == ["重建检验甲信息"]
     assert len(computed) == 1
     backend_for(runtime.settings, runtime.profile).reindex(runtime.engine)
@@ -156,9 +140,9 @@ def test_a_kept_result_is_served_without_reopening_the_index(runtime, computed, 
     a kept result needs none of it."""
     from registry.search.whoosh_index import Handle
 
-    made = catalog(runtime, "重开检验")
+    made = published_and_draft(runtime, "重开检验")
     assert public_names(runtime, "重开检验") == ["重开检验甲信息"]
-    write(runtime, lambda ctx: ops.update_item(ctx, ops.get_item(ctx, made["draft"]), {"summary": "新一代索引"}))
+    commit_change(runtime, lambda ctx: ops.update_item(ctx, ops.get_item(ctx, made["draft"]), {"summary": "新一代索引"}))
     opened = []
     original = Handle._open_view
     monkeypatch.setattr(Handle, "_open_view", lambda self: opened.append(self) or original(self))
@@ -173,13 +157,13 @@ def test_a_publication_queued_behind_a_busy_index_voids_kept_results_when_writte
 
     from registry.search import whoosh_index
 
-    made = catalog(runtime, "排队检验")
+    made = published_and_draft(runtime, "排队检验")
     assert public_names(runtime, "排队检验") == public_names(runtime, "排队检验") == ["排队检验甲信息"]
     monkeypatch.setattr(whoosh_index, "LOCK_TIMEOUT", 0.2)
     with WhooshHome(runtime.settings.instance_path).write_lock():  # another process writes, longer than we wait
-        publish = threading.Thread(target=write, args=(runtime, lambda ctx: ops.publish_item(ctx, ops.get_item(ctx, made["draft"]))))
+        publish = threading.Thread(target=commit_change, args=(runtime, lambda ctx: ops.publish_item(ctx, ops.get_item(ctx, made["draft"]))))
         publish.start()
         publish.join(timeout=10)
     assert public_names(runtime, "排队检验") == ["排队检验甲信息"] and len(computed) == 1  # not indexed yet
-    write(runtime, lambda ctx: ops.create_item(ctx, entry(made["orgs"].dept, name="无关的草稿")))
+    commit_change(runtime, lambda ctx: ops.create_item(ctx, entry(made["orgs"].dept, name="无关的草稿")))
     assert public_names(runtime, "排队检验") == ["排队检验乙信息", "排队检验甲信息"] and len(computed) == 2
