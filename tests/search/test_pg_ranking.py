@@ -1,0 +1,114 @@
+"""PostgreSQL ranks a common word's page among the name matches alone when that settles it: the same pages as
+ranking every match, on every page size and page, including where an item whose name lacks the word outranks
+one whose name has it."""
+from __future__ import annotations
+
+import pytest
+from databases import is_postgres
+from factories import commit_change, entry, make_org_tree
+
+from registry.accounts.permissions import item_scope
+from registry.app import Runtime
+from registry.catalog import operations as ops
+from registry.core.config import load_settings
+from registry.core.migrate import upgrade
+from registry.search import pg_backend
+from registry.search.plan import Plan
+from registry.search.query import SearchRequest, parse_query
+from registry.search.synonyms import load_synonyms
+
+pytestmark = pytest.mark.skipif(not is_postgres(), reason="the PostgreSQL search backend")
+
+QUERIES = ["港口", "港口 信息", "码头", "信息"]
+
+
+def _field(name: str, technical: str) -> dict:
+    return {"name": name, "technical_name": technical, "data_type": "C", "length": 50}
+
+
+#: (name, summary, field names): 港口 is the whole name of the first, part of the next two names (a word of the
+#: first, only characters of the second: jieba reads 海港 口岸), and only in the fields and summary of the
+#: fourth, which outranks the third: its field names and summary weigh more than characters of a name.
+ITEMS = [
+    ("港口", "本市港口的基本情况。", ["港口名称", "港口代码"]),
+    ("江港口岸信息", "沿江口岸通关情况。", ["口岸名称"]),
+    ("海港口岸信息", "沿海口岸通关情况。", ["口岸名称"]),
+    ("码头作业信息", "港口码头的港口作业记录。", ["港口", "港口代码", "港口名称"]),
+    ("码头泊位信息", "泊位的使用情况。", ["泊位编号"]),
+]
+
+
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory):
+    from databases import drop_postgres_database, new_postgres_database
+
+    url = new_postgres_database("mulu_ranking")
+    runtime = Runtime(load_settings({}, instance_path=tmp_path_factory.mktemp("ranking"), database_url=url,
+                                    search_backend="postgres"))
+    upgrade(runtime.engine)
+
+    def build(ctx):
+        dept = make_org_tree(ctx).dept
+        for name, summary, fields in ITEMS:
+            item = ops.create_item(ctx, entry(dept, name=name, summary=summary,
+                                              fields=[_field(f, f"F{n}") for n, f in enumerate(fields)])).item
+            ops.publish_item(ctx, item)
+
+    commit_change(runtime, build)
+    yield runtime
+    runtime.engine.dispose()
+    drop_postgres_database(url)
+
+
+def _pages(runtime, monkeypatch, large: int, text: str, per_page: int, **filters) -> list[list[tuple[str, int]]]:
+    """Every page of ``text``'s public results, ranked with ``pg_backend.LARGE`` set to ``large``."""
+    monkeypatch.setattr(pg_backend, "LARGE", large)
+    synonyms = load_synonyms(runtime.settings.instance_path)
+    filters = {k: tuple(v) for k, v in filters.items()}
+    pages, page = [], 1
+    with runtime.sessions() as session:
+        while True:
+            request = SearchRequest(text=text, page=page, per_page=per_page, filters=filters)
+            plan = Plan(request, parse_query(text, synonyms), item_scope(session, None, True), filters, synonyms,
+                        public=True)
+            result = pg_backend._answer(session, plan)  # not the public cache: each ranking computed
+            if not result.docs:
+                return pages
+            pages.append([(doc["name"], doc["score"]) for doc in result.docs])
+            page += 1
+
+
+@pytest.fixture()
+def outcomes(monkeypatch) -> list:
+    """What each try of the shortcut returned (``None``: it declined)."""
+    found, tried = [], pg_backend._ranked_by_names
+    monkeypatch.setattr(pg_backend, "_ranked_by_names", lambda *args: found.append(tried(*args)) or found[-1])
+    return found
+
+
+def test_an_item_without_the_word_in_its_name_can_outrank_one_with_it(runtime, monkeypatch):
+    """The premise of the comparison below: ranking the name matches alone would get this wrong."""
+    names = [hit for page in _pages(runtime, monkeypatch, 10**9, "港口", 1) for hit, _ in page]
+    assert names[0] == "港口"
+    assert names.index("码头作业信息") < names.index("海港口岸信息"), names
+
+
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("per_page", [1, 2, 3])
+def test_ranking_among_names_gives_the_pages_ranking_everything_does(runtime, monkeypatch, outcomes, text, per_page):
+    every = _pages(runtime, monkeypatch, 10**9, text, per_page)
+    assert not outcomes and every, "the whole ranking, never the shortcut"
+    assert _pages(runtime, monkeypatch, 0, text, per_page) == every
+    assert outcomes, "the shortcut was tried"
+
+
+def test_the_shortcut_settles_pages_and_declines_others(runtime, monkeypatch, outcomes):
+    """Both outcomes happen, so the comparison above covers each."""
+    for text in QUERIES:
+        _pages(runtime, monkeypatch, 0, text, 1)
+    assert any(o is not None for o in outcomes) and any(o is None for o in outcomes)
+
+
+def test_filters_and_shortcut_agree(runtime, monkeypatch):
+    assert _pages(runtime, monkeypatch, 0, "港口", 1, share_type=["unconditional"]) == \
+        _pages(runtime, monkeypatch, 10**9, "港口", 1, share_type=["unconditional"])
