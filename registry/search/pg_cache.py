@@ -8,7 +8,8 @@ this table in the same transaction (and once more before it, in a transaction of
 own, so an index write that fails cannot leave old results standing). Results are
 keyed by the token and the plan, so one computed under an older token is never read
 again. Entries are read for an hour and then deleted, so one-off queries (a
-crawler's) cannot pile up between two publications. Each process keeps its own copies
+crawler's) cannot pile up between two publications. A result being computed is computed once:
+other app servers missing it meanwhile wait for it (for a bounded time). Each process keeps its own copies
 too (:mod:`registry.search.kept`), under the same token and for the same hour: the token
 is read from the database for every search.
 """
@@ -20,8 +21,9 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -36,6 +38,11 @@ log = logging.getLogger(__name__)
 #: Each process also keeps what it read or computed, under the token it read: reading a page of
 #: stored documents back from the table and decoding it was most of a repeated search's cost.
 _kept = KeptResults()
+#: How long a search waits for another process computing the same result (a common word's takes
+#: 0.1–0.5 s at 100,000 items; more under load).
+COMPUTING_WAIT_MS = 2_000
+#: The first key of the advisory locks of searches being computed (the second is from the search's key).
+_LOCK_CLASS = 0x73726368  # "srch"
 
 
 def public_changed(session: Session) -> None:
@@ -63,32 +70,57 @@ def public_result(session: Session, plan: Plan, compute: Callable[[], RawResult]
     search, now = plan.cache_key(), utcnow()
     if (kept := _kept.get(token, search, now)) is not None:
         return kept
-    oldest = now - LIFETIME
     key = hashlib.sha256(repr((token, search)).encode()).hexdigest()
-    found = session.execute(select(SearchCache.result, SearchCache.created_at)
-                            .where(SearchCache.key == key, SearchCache.created_at >= oldest)).first()
+    found = session.execute(_stored(key, now)).first()
     if found is not None:
         result, made = RawResult(**found.result), found.created_at
     else:
-        result, made = compute(), utcnow()
-        _save(session, key, result, made)
+        result, made = _computed_once(session, key, compute)
     _kept.put(token, search, result, made)
     return result
 
 
-def _save(session: Session, key: str, result: RawResult, made: datetime) -> None:
-    """In a transaction of its own (the request's may roll back); failing loses only the saving."""
+def _stored(key: str, now: datetime):
+    return select(SearchCache.result, SearchCache.created_at).where(SearchCache.key == key,
+                                                                    SearchCache.created_at >= now - LIFETIME)
+
+
+def _computed_once(session: Session, key: str, compute: Callable[[], RawResult]) -> tuple[RawResult, datetime]:
+    """``compute()``'s result, saved; or, if another process was computing it meanwhile, that one's.
+
+    A publication voids every result at once, and every app server then misses the common
+    searches together: without waiting for one another, each would rank the same third of the
+    catalog at the same time. The wait is bounded; past it, this process computes too.
+    The lock and the saving share a transaction of their own (the request's may roll back;
+    failing loses only the saving).
+    """
     bind = session.get_bind()
+    with getattr(bind, "engine", bind).connect() as connection:
+        try:
+            connection.execute(text(f"SET LOCAL lock_timeout = '{COMPUTING_WAIT_MS}ms'"))
+            connection.execute(select(func.pg_advisory_xact_lock(_LOCK_CLASS, int(key[:7], 16))))
+            found = connection.execute(_stored(key, utcnow())).first()
+            if found is not None:
+                return RawResult(**found.result), found.created_at
+        except SQLAlchemyError as error:
+            log.info("computing a public search another process may be computing too: %s", error)
+            connection.rollback()
+        result, made = compute(), utcnow()
+        _save(connection, key, result, made)
+        return result, made
+
+
+def _save(connection: Connection, key: str, result: RawResult, made: datetime) -> None:
     try:
-        with getattr(bind, "engine", bind).connect() as connection:
-            # Never wait on a writer emptying the table: the next search saves it instead.
-            connection.execute(text("SET LOCAL lock_timeout = '200ms'"))
-            # Expired entries first: one of them may hold this very key, and would keep the new result out.
-            connection.execute(delete(SearchCache).where(SearchCache.created_at < utcnow() - LIFETIME))
-            connection.execute(insert(SearchCache).values(
-                key=key, created_at=made, result={"total": result.total, "docs": result.docs, "facets": result.facets,
-                                                      "relaxed": result.relaxed, "terms": result.terms},
-            ).on_conflict_do_nothing())
-            connection.commit()
+        # Never wait on a writer emptying the table: the next search saves it instead.
+        connection.execute(text("SET LOCAL lock_timeout = '200ms'"))
+        # Expired entries first: one of them may hold this very key, and would keep the new result out.
+        connection.execute(delete(SearchCache).where(SearchCache.created_at < utcnow() - LIFETIME))
+        connection.execute(insert(SearchCache).values(
+            key=key, created_at=made, result={"total": result.total, "docs": result.docs, "facets": result.facets,
+                                                  "relaxed": result.relaxed, "terms": result.terms},
+        ).on_conflict_do_nothing())
+        connection.commit()
     except SQLAlchemyError as error:
+        connection.rollback()
         log.warning("search result not cached: %s", error)

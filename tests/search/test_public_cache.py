@@ -1,6 +1,7 @@
 """PostgreSQL backend: public searches are cached, for every app server, until a public item is written."""
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from databases import is_postgres
 from factories import commit_change, entry, make_org_tree, published_and_draft
 from registry.accounts.models import User
 from registry.accounts.operations import create_user
+from registry.accounts.permissions import item_scope
 from registry.app import Runtime
 from registry.catalog import operations as ops
 from registry.core.config import load_settings
@@ -18,6 +20,9 @@ from registry.search import SearchRequest, search
 from registry.search import pg_cache, pg_index
 from registry.search.kept import KeptResults
 from registry.search.models import SearchCache, SearchGeneration
+from registry.search.plan import Plan, RawResult
+from registry.search.query import parse_query
+from registry.search.synonyms import load_synonyms
 
 pytestmark = pytest.mark.skipif(not is_postgres(), reason="the cache is the PostgreSQL backend's")
 
@@ -161,3 +166,62 @@ def test_a_transaction_that_changed_items_searches_around_the_cache(runtime):
         assert sorted(seen) == ["事务检验乙信息", "事务检验甲信息"]  # its own uncommitted publication
         session.rollback()
     assert public_search(runtime, "事务检验") == (["事务检验甲信息"], 0)  # nobody else was given it
+
+
+class Racing:
+    """Two app servers missing the same public search at once: the first computes slowly, until released."""
+
+    def __init__(self, runtime: Runtime, text: str) -> None:
+        self.runtime, self.text = runtime, text
+        self.computing, self.release = threading.Event(), threading.Event()
+        self.computed: list[str] = []
+        self.results: dict[str, RawResult] = {}
+
+    def compute(self, name: str) -> RawResult:
+        if name == "first":
+            self.computing.set()
+            assert self.release.wait(10)
+        self.computed.append(name)
+        return RawResult(total=len(self.computed), docs=[], terms=[name])
+
+    def search(self, name: str) -> threading.Thread:
+        def run() -> None:
+            with self.runtime.sessions() as session:
+                synonyms = load_synonyms(self.runtime.settings.instance_path)
+                plan = Plan(SearchRequest(text=self.text), parse_query(self.text, synonyms), item_scope(session, None, True),
+                            {}, synonyms, public=True)
+                self.results[name] = pg_cache.public_result(session, plan, lambda: self.compute(name))
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        if name == "first":
+            assert self.computing.wait(10)
+        return thread
+
+
+def test_a_search_another_server_is_computing_waits_for_its_result(runtime):
+    published_and_draft(runtime, "并发检验")
+    race = Racing(runtime, "并发检验")
+    first, second = race.search("first"), race.search("second")
+    try:
+        second.join(0.3)
+        assert second.is_alive()  # waiting, not computing
+    finally:
+        race.release.set()
+        first.join(10), second.join(10)
+    assert race.computed == ["first"]
+    assert race.results["second"].terms == ["first"]
+
+
+def test_the_wait_is_bounded(runtime, monkeypatch):
+    published_and_draft(runtime, "限时检验")
+    monkeypatch.setattr(pg_cache, "COMPUTING_WAIT_MS", 100)
+    race = Racing(runtime, "限时检验")
+    first, second = race.search("first"), race.search("second")
+    try:
+        second.join(10)
+    finally:
+        race.release.set()
+        first.join(10)
+    assert race.computed == ["second", "first"]  # the second computed its own rather than wait on
+    assert race.results["second"].terms == ["second"]
