@@ -1,7 +1,7 @@
 """Load benchmark: the app under gunicorn, mixed traffic from concurrent clients, then an index consistency check.
 
     nice .venv/bin/python bench/load_bench.py [--items 100000] [--seconds 60] [--clients 20] [--workers 4]
-                                              [--seed 1] [--instance DIR] [--keep]
+                                              [--seed 1] [--instance DIR] [--keep] [--cold]
     .ci/with-postgres nice .venv/bin/python bench/load_bench.py --database postgres [...]
 
 Loads the demo catalog into a fresh instance (or reuses ``--instance``, loading
@@ -82,6 +82,23 @@ def catalog_size() -> int:
             return connection.execute(text("SELECT count(*) FROM catalog_item")).scalar_one()
     except DBAPIError:  # no schema yet
         return 0
+    finally:
+        runtime.engine.dispose()
+
+
+def void_public_results() -> None:
+    """Start from nothing kept: PostgreSQL's shared results go (a publication does the same). Whoosh keeps
+    results per process only, and the server's processes are new."""
+    from registry.app import Runtime
+    from registry.core.config import load_settings
+    from registry.search import pg_cache
+
+    runtime = Runtime(load_settings())
+    try:
+        if runtime.settings.search_backend == "postgres":
+            with runtime.sessions() as session:
+                pg_cache.public_changed(session)
+                session.commit()
     finally:
         runtime.engine.dispose()
 
@@ -318,6 +335,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--instance", type=Path, help="reuse this instance (loads the demo only if its catalog is empty)")
     parser.add_argument("--keep", action="store_true", help="keep the fresh instance for a later --instance run")
+    parser.add_argument("--cold", action="store_true",
+                        help="no public result kept at the start, as after a publication (warm-up searches other words)")
     args = parser.parse_args()
 
     instance = args.instance or Path(tempfile.mkdtemp(prefix="mulu-load-bench-"))
@@ -351,6 +370,8 @@ def main() -> None:
         workbook = instance / "load-bench-import.xlsx"
         import_workbook(workbook, 5)
 
+        if args.cold:
+            void_public_results()
         server, base = start_gunicorn(args.workers, instance / "gunicorn.log")
         try:
             published = [i["code"] for p in (1, 2, 3, 4)
@@ -364,8 +385,9 @@ def main() -> None:
             print(f"{len(published)} published items to read, {len(mine)} drafts of the demo compiler to edit", flush=True)
 
             # Warm every worker (imports, caches, the index readers) before timing.
+            words = [f"预热{n}" for n in range(args.workers * 3)] if args.cold else KEYWORDS[: args.workers * 3]
             warm = [threading.Thread(target=call, args=(base, "GET", f"/api/v1/search?q={urllib.parse.quote(k)}"))
-                    for k in KEYWORDS[: args.workers * 3]]
+                    for k in words]
             for thread in warm:
                 thread.start()
             for thread in warm:

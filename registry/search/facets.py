@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Integer, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from registry.catalog.models import ItemStatus
@@ -99,5 +100,11 @@ def org_labels(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
     """id → (code, name) of the given organisations."""
     if not ids:
         return {}
-    rows = session.execute(select(Organisation.id, Organisation.code, Organisation.name).where(Organisation.id.in_(ids)))
+    if session.get_bind().dialect.name == "postgresql":
+        # One statement text for any number of ids: an IN list is a new text (parsed by the driver and the
+        # server anew) for each count, once per search.
+        wanted = Organisation.id == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+    else:
+        wanted = Organisation.id.in_(ids)
+    rows = session.execute(select(Organisation.id, Organisation.code, Organisation.name).where(wanted))
     return {i: (code, name) for i, code, name in rows}
