@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from registry.search.plan import RawResult
 
 LIFETIME = timedelta(hours=1)
-#: Stored documents kept per process, over all results: a document takes about 6 KB in memory, and a
-#: page holds up to 100 of them (about 60 MB in all; the common searches are a few hundred pages of 20).
+#: Stored documents kept per process, over all results: a document takes about 6 KB in memory, its hit in
+#: the kept response (highlights; the rest shares the document's strings) under 1 KB more, and a page
+#: holds up to 100 of them (about 70 MB in all; the common searches are a few hundred pages of 20).
 DOCUMENTS = 10_000
 
 
@@ -33,7 +34,8 @@ class KeptResults:
         """A copy of the result kept for ``search`` (a :meth:`Plan.cache_key`) under ``key``, made
         within :data:`LIFETIME` of ``now``.
 
-        A copy: the service replaces a result's documents with what its reader may see.
+        A copy: the service replaces a result's documents with what its reader may see. Its ``memo`` is
+        the kept result's own.
         """
         with self._lock:
             if key != self._key:
@@ -45,18 +47,21 @@ class KeptResults:
             self._entries.move_to_end(search)
             return replace(found[0])
 
-    def put(self, key: object, search: tuple, result: RawResult, made: datetime) -> None:
+    def put(self, key: object, search: tuple, result: RawResult, made: datetime) -> RawResult:
+        """Keep ``result``; returns the copy to hand out, which shares the kept result's ``memo``."""
         with self._lock:
             if key != self._key:
                 self._reset(key)
             old = self._entries.pop(search, None)
             if old is not None:
                 self._documents -= len(old[0].docs)
-            self._entries[search] = (replace(result), made)
+            kept = replace(result, memo={})
+            self._entries[search] = (kept, made)
             self._documents += len(result.docs)
             while self._documents > DOCUMENTS and len(self._entries) > 1:
                 _, (dropped, _) = self._entries.popitem(last=False)
                 self._documents -= len(dropped.docs)
+            return replace(kept)
 
     def _reset(self, key: object) -> None:
         self._key, self._entries, self._documents = key, OrderedDict(), 0

@@ -76,8 +76,7 @@ def public_result(session: Session, plan: Plan, compute: Callable[[], RawResult]
         result, made = RawResult(**found.result), found.created_at
     else:
         result, made = _computed_once(session, key, compute)
-    _kept.put(token, search, result, made)
-    return result
+    return _kept.put(token, search, result, made)
 
 
 def _stored(key: str, now: datetime):

@@ -103,10 +103,15 @@ class Plan:
 
 @dataclass
 class RawResult:
-    """A backend's answer: the total, the page's stored documents (with ``score``) and raw facet counts."""
+    """A backend's answer: the total, the page's stored documents (with ``score``) and raw facet counts.
+
+    ``memo`` is set on a result kept for later searches (:mod:`registry.search.kept`): what the service
+    derives from it is kept there too, shared by every copy handed out.
+    """
 
     total: int
     docs: list[dict]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     relaxed: bool = False
     terms: list[str] = field(default_factory=list)
+    memo: dict | None = field(default=None, compare=False, repr=False)

@@ -246,7 +246,7 @@ class Handle:
             return RawResult(0, [], {})
         result = execute(view)
         if version is not None and self._dir == live and self._generation >= version[1]:
-            self._public.put(key, search, result, utcnow())
+            return self._public.put(key, search, result, utcnow())
         return result
 
     def view(self) -> View | None:

@@ -58,3 +58,16 @@ def test_threads_never_get_a_result_kept_under_another_token():
     finally:
         sys.setswitchinterval(interval)
     assert not errors and not wrong
+
+
+def test_every_copy_handed_out_shares_the_kept_results_memo():
+    """What the service derives from a kept result is kept with it: made once, for every later search."""
+    kept, now = KeptResults(), utcnow()
+    handed = kept.put("t", ("q",), result("a"), now)
+    handed.memo["response"] = "made once"
+    again = kept.get("t", ("q",), now)
+    assert again is not handed and again.memo["response"] == "made once"
+    again.docs = []  # a copy: the service replaces its documents with what its reader may see
+    assert kept.get("t", ("q",), now).docs == [{"code": "a-0"}]
+    assert kept.put("t", ("q",), result("b"), now).memo == {}  # a new result starts afresh
+    assert result("c").memo is None  # one not kept has nowhere to keep anything

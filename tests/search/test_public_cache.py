@@ -78,6 +78,7 @@ def test_public_results_are_reused_until_a_public_item_is_written(runtime, monke
     assert public_search(runtime, "缓存检验") == (["缓存检验甲信息"], 3)  # counted, ranked, documents read
     assert public_search(runtime, "缓存检验") == (["缓存检验甲信息"], 0)  # reused
     assert not any("search_cache" in s for s in last_statements)  # kept by this process: not even read back
+    assert len(last_statements) == 1, last_statements  # the token; the response is kept too (no labels read)
     other_server = Runtime(load_settings())  # its own engine and pool, as another app server has
     try:
         with monkeypatch.context() as elsewhere:

@@ -7,6 +7,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from corpus import BACKENDS
 from factories import entry, make_org_tree
 from live import seeded_office
 
@@ -88,3 +89,22 @@ def test_the_parameters_and_the_answer_are_documented(site):
     hit = spec["components"]["schemas"][answer["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[1]]
     assert {"code", "name", "provider", "highlights"} <= set(hit["properties"])
     assert "422" in operation["responses"]
+
+
+
+@pytest.fixture(params=BACKENDS)
+def site_on(request, tmp_path, fresh_database_url):
+    """The same site on each search backend: both keep public results, and the responses made of them."""
+    with seeded_office(tmp_path / "instance", fresh_database_url, _seed,
+                       env={"MULU_SEARCH_BACKEND": request.param}) as (_, base, tokens):
+        yield base, tokens
+
+
+def test_a_repeated_search_answers_as_the_first_time(site_on):
+    base, tokens = site_on
+    first = [api(base, q="企业", per_page=2, page=page) for page in (1, 2)]
+    assert first[0][1]["total"] == 4 and first[0][1]["results"][0]["highlights"]["name"].count("<mark>") == 1
+    assert [api(base, q="企业", per_page=2, page=page) for page in (1, 2)] == first
+    _, signed_in = api(base, tokens["bianmu"], q="企业")
+    assert signed_in["total"] == 5  # their own draft: not the public's answer
+    assert api(base, q="企业", per_page=2) == first[0]
