@@ -232,10 +232,13 @@ class Recorder:
         self.samples: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, Counter] = defaultdict(Counter)
         self.examples: list[str] = []
+        self.reads: list[tuple[float, float]] = []  # (when it ended, ms)
 
     def add(self, kind: str, ms: float, status: int, expected: int, path: str, body: bytes) -> None:
         with self.lock:
             self.samples[kind].append(ms)
+            if kind in READS:
+                self.reads.append((time.monotonic(), ms))
             if status != expected:
                 self.errors[kind][status] += 1
                 if len(self.examples) < 10:
@@ -321,6 +324,15 @@ def print_table(recorder: Recorder, seconds: float) -> dict:
               f"{ratio}{errors[label]:>8}")
         figures[label] = {"count": len(ordered), "p95": p95, "errors": errors[label]}
     return figures
+
+
+def print_windows(recorder: Recorder, started: float, seconds: float, window: float = 10) -> None:
+    """Reads p95 per window of the run: a cold start (nothing kept yet) shows in the first ones."""
+    windows: dict[int, list[float]] = defaultdict(list)
+    for at, ms in recorder.reads:
+        windows[min(int((at - started) // window), int(seconds // window) - 1)].append(ms)
+    figures = [f"{percentile(sorted(windows[n]), 95):.0f}" for n in sorted(windows)]
+    print(f"reads p95 per {window:.0f} s: " + ", ".join(figures) + " ms")
 
 
 # -- main ----------------------------------------------------------------------------------------
@@ -416,6 +428,7 @@ def main() -> None:
             server.wait(timeout=60)
 
         figures = print_table(recorder, elapsed)
+        print_windows(recorder, started, elapsed)
         print(f"{elapsed:.0f} s measured; load average at the end {load_after:.1f} (this machine is shared)")
         available = elapsed * os.cpu_count()
         requests = max(1, sum(len(v) for v in recorder.samples.values()))
