@@ -289,7 +289,7 @@ def _page(session: Session, plan: Plan, query: Query, total: int) -> list[dict]:
 
 
 def _ranked_by_names(session: Session, plan: Plan, query: Query, features: list[Feature]) -> list | None:
-    """The page ranked among the items whose names match, if that settles it; else ``None``.
+    """The page ranked by relevance among the items whose names match, if that settles it; else ``None``.
 
     A common word matches a third of a provincial catalog, and ranking every match is most of its
     search. Items whose names do not match score at most what the other features are worth
@@ -298,7 +298,7 @@ def _ranked_by_names(session: Session, plan: Plan, query: Query, features: list[
     """
     in_names = _any(q for f in features if f.in_name for q, _ in f.tiers)
     others = sum(max(f.weights) for f in features if not f.in_name)
-    if not in_names:
+    if not in_names or plan.sort != "relevance":  # by date, scores say nothing about who comes first
         return None
     narrowed = [f if f.in_name else f._replace(queries=tuple(q and f"{q} & {in_names}" for q in f.queries))
                 for f in features]

@@ -26,15 +26,15 @@ def _field(name: str, technical: str) -> dict:
     return {"name": name, "technical_name": technical, "data_type": "C", "length": 50}
 
 
-#: (name, summary, field names): 港口 is the whole name of the first, part of the next two names (a word of the
-#: first, only characters of the second: jieba reads 海港 口岸), and only in the fields and summary of the
-#: fourth, which outranks the third: its field names and summary weigh more than characters of a name.
+#: (name, summary, field names), oldest first: 港口 is the whole name of one, part of two other names (a word of
+#: the first, only characters of the second: jieba reads 海港 口岸), and only in the fields and summary of the
+#: newest, which outranks 海港口岸信息: its field names and summary weigh more than characters of a name.
 ITEMS = [
-    ("港口", "本市港口的基本情况。", ["港口名称", "港口代码"]),
     ("江港口岸信息", "沿江口岸通关情况。", ["口岸名称"]),
     ("海港口岸信息", "沿海口岸通关情况。", ["口岸名称"]),
-    ("码头作业信息", "港口码头的港口作业记录。", ["港口", "港口代码", "港口名称"]),
+    ("港口", "本市港口的基本情况。", ["港口名称", "港口代码"]),
     ("码头泊位信息", "泊位的使用情况。", ["泊位编号"]),
+    ("码头作业信息", "港口码头的港口作业记录。", ["港口", "港口代码", "港口名称"]),
 ]
 
 
@@ -60,7 +60,8 @@ def runtime(tmp_path_factory):
     drop_postgres_database(url)
 
 
-def _pages(runtime, monkeypatch, large: int, text: str, per_page: int, **filters) -> list[list[tuple[str, int]]]:
+def _pages(runtime, monkeypatch, large: int, text: str, per_page: int, sort: str = "relevance",
+           **filters) -> list[list[tuple[str, int]]]:
     """Every page of ``text``'s public results, ranked with ``pg_backend.LARGE`` set to ``large``."""
     monkeypatch.setattr(pg_backend, "LARGE", large)
     synonyms = load_synonyms(runtime.settings.instance_path)
@@ -68,7 +69,7 @@ def _pages(runtime, monkeypatch, large: int, text: str, per_page: int, **filters
     pages, page = [], 1
     with runtime.sessions() as session:
         while True:
-            request = SearchRequest(text=text, page=page, per_page=per_page, filters=filters)
+            request = SearchRequest(text=text, page=page, per_page=per_page, filters=filters, sort=sort)
             plan = Plan(request, parse_query(text, synonyms), item_scope(session, None, True), filters, synonyms,
                         public=True)
             result = pg_backend._answer(session, plan)  # not the public cache: each ranking computed
@@ -95,11 +96,18 @@ def test_an_item_without_the_word_in_its_name_can_outrank_one_with_it(runtime, m
 
 @pytest.mark.parametrize("text", QUERIES)
 @pytest.mark.parametrize("per_page", [1, 2, 3])
-def test_ranking_among_names_gives_the_pages_ranking_everything_does(runtime, monkeypatch, outcomes, text, per_page):
-    every = _pages(runtime, monkeypatch, 10**9, text, per_page)
+@pytest.mark.parametrize("sort", ["relevance", "updated", "published"])
+def test_ranking_among_names_gives_the_pages_ranking_everything_does(runtime, monkeypatch, outcomes, text, per_page,
+                                                                      sort):
+    every = _pages(runtime, monkeypatch, 10**9, text, per_page, sort)
     assert not outcomes and every, "the whole ranking, never the shortcut"
-    assert _pages(runtime, monkeypatch, 0, text, per_page) == every
+    assert _pages(runtime, monkeypatch, 0, text, per_page, sort) == every
     assert outcomes, "the shortcut was tried"
+
+
+def test_by_date_the_newest_comes_first_whatever_matched(runtime, monkeypatch):
+    """The newest item has 港口 only in its fields; the newest name match scores far above it."""
+    assert _pages(runtime, monkeypatch, 0, "港口", 1, "updated")[0][0][0] == "码头作业信息"
 
 
 def test_the_shortcut_settles_pages_and_declines_others(runtime, monkeypatch, outcomes):
