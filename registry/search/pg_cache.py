@@ -41,7 +41,8 @@ _kept = KeptResults()
 #: How long a search waits for another process computing the same result (a common word's takes
 #: 0.1–0.5 s at 100,000 items; more under load).
 COMPUTING_WAIT_MS = 2_000
-#: The first key of the advisory locks of searches being computed (the second is from the search's key).
+#: The first key of the advisory locks of searches being computed (the second, 31 bits of the search's key:
+#: two searches sharing them only wait for each other).
 _LOCK_CLASS = 0x73726368  # "srch"
 
 
@@ -89,21 +90,27 @@ def _computed_once(session: Session, key: str, compute: Callable[[], RawResult])
 
     A publication voids every result at once, and every app server then misses the common
     searches together: without waiting for one another, each would rank the same third of the
-    catalog at the same time. The wait is bounded; past it, this process computes too.
-    The lock and the saving share a transaction of their own (the request's may roll back;
-    failing loses only the saving).
+    catalog at the same time. The wait is bounded; past it, this process computes too (so does
+    the next waiter, in turn, if the one computing could not save). The lock and the saving
+    share a connection and transaction of their own (the request's may roll back); failing to
+    get or use it loses only the sharing and the saving.
     """
     bind = session.get_bind()
-    with getattr(bind, "engine", bind).connect() as connection:
+    try:
+        connection = getattr(bind, "engine", bind).connect()
+    except SQLAlchemyError as error:
+        log.warning("search result neither shared nor cached: %s", error)
+        return compute(), utcnow()
+    with connection:
         try:
             connection.execute(text(f"SET LOCAL lock_timeout = '{COMPUTING_WAIT_MS}ms'"))
-            connection.execute(select(func.pg_advisory_xact_lock(_LOCK_CLASS, int(key[:7], 16))))
+            connection.execute(select(func.pg_advisory_xact_lock(_LOCK_CLASS, int(key[:8], 16) >> 1)))
             found = connection.execute(_stored(key, utcnow())).first()
             if found is not None:
                 return RawResult(**found.result), found.created_at
         except SQLAlchemyError as error:
             log.info("computing a public search another process may be computing too: %s", error)
-            connection.rollback()
+            _rollback(connection)
         result, made = compute(), utcnow()
         _save(connection, key, result, made)
         return result, made
@@ -121,5 +128,13 @@ def _save(connection: Connection, key: str, result: RawResult, made: datetime) -
         ).on_conflict_do_nothing())
         connection.commit()
     except SQLAlchemyError as error:
-        connection.rollback()
+        _rollback(connection)
         log.warning("search result not cached: %s", error)
+
+
+def _rollback(connection: Connection) -> None:
+    """A connection lost meanwhile cannot roll back: closing it is all there is left to do."""
+    try:
+        connection.rollback()
+    except SQLAlchemyError:
+        connection.invalidate()

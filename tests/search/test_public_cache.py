@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
 
 from databases import is_postgres
 from factories import commit_change, entry, make_org_tree, published_and_draft
@@ -169,6 +171,12 @@ def test_a_transaction_that_changed_items_searches_around_the_cache(runtime):
     assert public_search(runtime, "事务检验") == (["事务检验甲信息"], 0)  # nobody else was given it
 
 
+def public_plan(runtime: Runtime, session, text: str) -> Plan:
+    synonyms = load_synonyms(runtime.settings.instance_path)
+    return Plan(SearchRequest(text=text), parse_query(text, synonyms), item_scope(session, None, True), {}, synonyms,
+                public=True)
+
+
 class Racing:
     """Two app servers missing the same public search at once: the first computes slowly, until released."""
 
@@ -188,10 +196,8 @@ class Racing:
     def search(self, name: str) -> threading.Thread:
         def run() -> None:
             with self.runtime.sessions() as session:
-                synonyms = load_synonyms(self.runtime.settings.instance_path)
-                plan = Plan(SearchRequest(text=self.text), parse_query(self.text, synonyms), item_scope(session, None, True),
-                            {}, synonyms, public=True)
-                self.results[name] = pg_cache.public_result(session, plan, lambda: self.compute(name))
+                self.results[name] = pg_cache.public_result(session, public_plan(self.runtime, session, self.text),
+                                                            lambda: self.compute(name))
 
         thread = threading.Thread(target=run)
         thread.start()
@@ -226,3 +232,33 @@ def test_the_wait_is_bounded(runtime, monkeypatch):
         first.join(10)
     assert race.computed == ["second", "first"]  # the second computed its own rather than wait on
     assert race.results["second"].terms == ["second"]
+
+
+def test_a_computation_that_fails_leaves_nobody_waiting(runtime, monkeypatch):
+    published_and_draft(runtime, "失败计算")
+    monkeypatch.setattr(pg_cache, "COMPUTING_WAIT_MS", 5_000)
+
+    def broken() -> RawResult:
+        raise RuntimeError("ranking failed")
+
+    with runtime.sessions() as session, pytest.raises(RuntimeError):
+        pg_cache.public_result(session, public_plan(runtime, session, "失败计算"), broken)
+    started = time.monotonic()
+    with runtime.sessions() as session:
+        answer = pg_cache.public_result(session, public_plan(runtime, session, "失败计算"),
+                                        lambda: RawResult(total=1, docs=[], terms=["next"]))
+    assert answer.terms == ["next"] and time.monotonic() - started < 2  # the lock went with the failure
+
+
+def test_without_a_second_connection_a_search_loses_only_the_sharing(runtime, monkeypatch):
+    published_and_draft(runtime, "连接检验")
+
+    def refused(*args, **kwargs):
+        raise OperationalError("connect", {}, Exception("too many connections"))
+
+    with runtime.sessions() as session:
+        plan = public_plan(runtime, session, "连接检验")
+        session.execute(select(1))  # the request has its own connection already
+        monkeypatch.setattr(runtime.engine, "connect", refused)
+        answer = pg_cache.public_result(session, plan, lambda: RawResult(total=1, docs=[], terms=["alone"]))
+    assert answer.terms == ["alone"]
