@@ -330,7 +330,7 @@ def print_windows(recorder: Recorder, started: float, seconds: float, window: fl
     """Reads p95 per window of the run: a cold start (nothing kept yet) shows in the first ones."""
     windows: dict[int, list[float]] = defaultdict(list)
     for at, ms in recorder.reads:
-        windows[min(int((at - started) // window), int(seconds // window) - 1)].append(ms)
+        windows[max(0, min(int((at - started) // window), int(seconds // window) - 1))].append(ms)
     figures = [f"{percentile(sorted(windows[n]), 95):.0f}" for n in sorted(windows)]
     print(f"reads p95 per {window:.0f} s: " + ", ".join(figures) + " ms")
 

@@ -89,6 +89,16 @@ def test_compiler_sees_own_drafts_in_results_counts_and_facets(world, backend):
     assert everything.facets["provider"] == dict(truth["provider"])
 
 
+def test_the_public_gets_the_response_kept_and_readers_their_own(world, backend):
+    """Both backends keep a public search's response with its result: made once, never handed to a reader who sees more."""
+    first = world.search(backend, "许可")
+    assert world.search(backend, "许可") is first  # kept, response and all
+    assert world.search(backend, "许可", page=2, per_page=1) is not first
+    corpus = world.corpus
+    mine = world.search(backend, "许可", actor=corpus.compiler, public=False)
+    assert mine is not first and world.search(backend, "许可", actor=corpus.compiler, public=False) is not mine
+
+
 def test_field_search_respects_scope(world, backend):
     corpus = world.corpus
     public = {h.name for h in world.search(backend, field_name="企业名称").results}
