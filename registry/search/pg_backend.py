@@ -169,7 +169,8 @@ def _escape_like(text: str) -> str:
 
 
 def _scores(matched, features: list[Feature]):
-    """Item id → score for the items ``matched`` selects (their ids), from one aggregate.
+    """Item id → score for the items ``matched`` selects (their ids; ``None``: those the features match),
+    from one aggregate.
 
     Each tier's matches come from the GIN index; an item gets a feature's best tier (the
     first that matches, as tiers descend) once. The matched items join in as feature -1
@@ -181,13 +182,15 @@ def _scores(matched, features: list[Feature]):
     """
     tiers = [select(_DOC.item_id, literal(n).label("feature"), literal(weight).label("weight")).where(_matches(q))
              for n, feature in enumerate(features) for q, weight in feature.tiers]
-    hits = union_all(matched.add_columns(literal(-1).label("feature"), literal(0).label("weight")), *tiers).subquery("hits")
+    if matched is not None:
+        tiers.insert(0, matched.add_columns(literal(-1).label("feature"), literal(0).label("weight")))
+    hits = union_all(*tiers).subquery("hits")
     tiered = [n for n, feature in enumerate(features) if len(feature.tiers) > 1]
     score = func.coalesce(func.sum(hits.c.weight).filter(hits.c.feature.not_in(tiered)), 0)
     for n in tiered:
         score = score + func.coalesce(func.max(hits.c.weight).filter(hits.c.feature == n), 0)
-    return (select(hits.c.item_id, score.label("score")).group_by(hits.c.item_id)
-            .having(func.min(hits.c.feature) < 0).subquery("scores"))
+    scores = select(hits.c.item_id, score.label("score")).group_by(hits.c.item_id)
+    return (scores.having(func.min(hits.c.feature) < 0) if matched is not None else scores).subquery("scores")
 
 
 # -- running -----------------------------------------------------------------------------
@@ -211,6 +214,10 @@ class Query:
         field, field_features = field_condition(plan)
         self.field = field
         self.features = features + field_features
+        # One chunk, matched on its own: it matches exactly the items some feature of it matches (each
+        # feature is a group's query or finer, and every group's query is a feature's tier), so ranking
+        # needs no separate pass over the matches.
+        self.features_match = len(chunks) == 1 and not at_least and field is None
         self.scope = scope_condition(plan)
         self.filters = filter_conditions(plan)
 
@@ -309,7 +316,9 @@ def _ranked_by_names(session: Session, plan: Plan, query: Query, features: list[
 
 def _ranked(session: Session, plan: Plan, query: Query, features: list[Feature], large: bool, among=None) -> list:
     """(item id, score) of the page's items, ranked by ``features`` among the matches (those ``among`` selects)."""
-    matched = select(_DOC.item_id).where(*query.on_documents(), *([among] if among is not None else []))
+    matched = None
+    if not query.features_match:
+        matched = select(_DOC.item_id).where(*query.on_documents(), *([among] if among is not None else []))
     scores = _scores(matched, features)
     ranked = (select(scores.c.item_id, scores.c.score).join(CatalogItem, CatalogItem.id == scores.c.item_id)
               .where(*query.on_items()).order_by(*_order(plan, scores.c.score)).offset(plan.offset).limit(plan.limit))

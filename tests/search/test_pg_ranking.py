@@ -1,6 +1,9 @@
-"""PostgreSQL ranks a common word's page among the name matches alone when that settles it: the same pages as
-ranking every match, on every page size and page, including where an item whose name lacks the word outranks
-one whose name has it."""
+"""PostgreSQL's ranking shortcuts give the answers of the whole ranking.
+
+A common word's page ranked among the name matches alone when that settles it: the same pages as ranking
+every match, on every page size, page and sort, including where an item whose name lacks the word outranks
+one whose name has it. A single chunk ranked by its features alone, without a pass over its matches: the
+same answers, for the public and for a compiler who sees restricted fields."""
 from __future__ import annotations
 
 import pytest
@@ -120,3 +123,33 @@ def test_the_shortcut_settles_pages_and_declines_others(runtime, monkeypatch, ou
 def test_filters_and_shortcut_agree(runtime, monkeypatch):
     assert _pages(runtime, monkeypatch, 0, "港口", 1, share_type=["unconditional"]) == \
         _pages(runtime, monkeypatch, 10**9, "港口", 1, share_type=["unconditional"])
+
+
+#: Single chunks of every kind (rank without a separate pass over the matches) and others (with one).
+CORPUS_QUERIES = ["企业", "许可", "企", "户籍人口基本信息", "身份证号", '"工商行政处罚"', "3", "307", "公民身份号码",
+                  "许可 食品", "企业登记 不存在的词"]
+
+
+class _MatchedApart(pg_backend.Query):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.features_match = False
+
+
+@pytest.mark.parametrize("text", CORPUS_QUERIES)
+@pytest.mark.parametrize("reader", ["public", "compiler"])
+def test_ranking_a_single_chunk_by_its_features_alone_changes_nothing(world, monkeypatch, text, reader):
+    runtime = world.runtimes["postgres"]
+    synonyms = load_synonyms(runtime.settings.instance_path)
+
+    def answer():
+        with runtime.sessions() as session:
+            actor = session.merge(world.corpus.compiler, load=True) if reader == "compiler" else None
+            plan = Plan(SearchRequest(text=text, per_page=100), parse_query(text, synonyms),
+                        item_scope(session, actor, actor is None), {}, synonyms, public=actor is None)
+            result = pg_backend._answer(session, plan)
+            return result.total, [(d["code"], d["score"]) for d in result.docs], result.facets, result.relaxed
+
+    by_features = answer()
+    monkeypatch.setattr(pg_backend, "Query", _MatchedApart)
+    assert answer() == by_features
