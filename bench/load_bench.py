@@ -86,6 +86,15 @@ def catalog_size() -> int:
         runtime.engine.dispose()
 
 
+def reference_loop_ms() -> float:
+    """CPU time of a fixed pure-Python loop: the machine's speed when the figures were taken (lower is faster;
+    on this shared machine it has ranged from about 390 to 740 ms, and the server's CPU per request with it)."""
+    started, total = time.process_time(), 0
+    for n in range(5_000_000):
+        total += n * 2
+    return (time.process_time() - started) * 1000
+
+
 def void_public_results() -> None:
     """Start from nothing kept: PostgreSQL's shared results go (a publication does the same). Whoosh keeps
     results per process only, and the server's processes are new."""
@@ -373,7 +382,8 @@ def main() -> None:
         backend = os.environ["MULU_SEARCH_BACKEND"]
         print(f"{args.database} + {backend}: {items:,} items, gunicorn {args.workers} sync workers, "
               f"{args.clients} clients for {args.seconds:.0f} s ({instance})", flush=True)
-        print(f"{os.cpu_count()} CPUs; load average before the run {os.getloadavg()[0]:.1f}", flush=True)
+        print(f"{os.cpu_count()} CPUs; load average before the run {os.getloadavg()[0]:.1f}; "
+              f"reference loop {reference_loop_ms():.0f} ms", flush=True)
 
         token = mulu("token", "create", "compiler", "--name", "负载测试")
         if token.returncode:
@@ -429,7 +439,8 @@ def main() -> None:
 
         figures = print_table(recorder, elapsed)
         print_windows(recorder, started, elapsed)
-        print(f"{elapsed:.0f} s measured; load average at the end {load_after:.1f} (this machine is shared)")
+        print(f"{elapsed:.0f} s measured; load average at the end {load_after:.1f}; reference loop "
+              f"{reference_loop_ms():.0f} ms (this machine is shared: its speed varies)")
         available = elapsed * os.cpu_count()
         requests = max(1, sum(len(v) for v in recorder.samples.values()))
         database = f", PostgreSQL on this machine {db_cpu:.0f} s ({db_cpu / available:.0%})" if db_cpu else ""
