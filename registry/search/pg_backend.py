@@ -6,9 +6,10 @@ chunk matches when all its bigrams occur in one group (the letter in front of ea
 each score feature is a tsquery worth its weight. The queries carry no weights, so the GIN
 index answers them alone; scores are summed from each feature's index matches rather than by
 testing every matching row's tsvector; a common word's page is ranked among the items whose
-names match when that alone settles it (:func:`_ranked_by_names`). Scope, filters, facets and sort read ``catalog_item``
-itself, so they are never staler than the database. Readers who see only public items get
-results cached while no public item has been written since (:mod:`registry.search.pg_cache`).
+names match when that alone settles it (:func:`_ranked_by_names`). Scope, filters, facets and
+sort read ``catalog_item`` itself, so they are never staler than the database. Readers who see
+only public items get results cached while no public item has been written since
+(:mod:`registry.search.pg_cache`).
 """
 from __future__ import annotations
 
@@ -16,18 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
 
-from sqlalchemy import (
-    String,
-    and_,
-    cast,
-    func,
-    literal,
-    literal_column,
-    or_,
-    select,
-    text,
-    union_all,
-)
+from sqlalchemy import String, and_, cast, func, literal, literal_column, or_, select, text, union_all
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -316,7 +306,7 @@ def _ranked_by_names(session: Session, plan: Plan, query: Query, features: list[
 
 def _ranked(session: Session, plan: Plan, query: Query, features: list[Feature], large: bool, among=None) -> list:
     """(item id, score) of the page's items, ranked by ``features`` among the matches (those ``among`` selects)."""
-    matched = None
+    matched = None  # a single chunk's features (narrowed to ``among`` with it) select its matches themselves
     if not query.features_match:
         matched = select(_DOC.item_id).where(*query.on_documents(), *([among] if among is not None else []))
     scores = _scores(matched, features)
