@@ -293,10 +293,12 @@ def _ranked_by_names(session: Session, plan: Plan, query: Query, features: list[
     together; if the page's last item, ranked among the name matches alone, scores more than that,
     no other item can reach the page (ties with it are impossible), and it is the right page.
     """
-    in_names = _any(q for f in features if f.in_name for q, _ in f.tiers)
-    others = sum(max(f.weights) for f in features if not f.in_name)
-    if not in_names or plan.sort != "relevance":  # by date, scores say nothing about who comes first
+    if plan.sort != "relevance":  # by date, scores say nothing about who comes first
         return None
+    in_names = _any(q for f in features if f.in_name for q, _ in f.tiers)
+    if not in_names:
+        return None
+    others = sum(max(f.weights) for f in features if not f.in_name)
     narrowed = [f if f.in_name else f._replace(queries=tuple(q and f"{q} & {in_names}" for q in f.queries))
                 for f in features]
     # Name matches are a fraction of the matches: looking each up beats hashing the catalog.

@@ -1,17 +1,17 @@
 """Public search results kept in the database, shared by every app server.
 
 A common word matches a third of a provincial catalog, and ranking and counting that
-many rows takes PostgreSQL 0.3–1 s. The public's searches repeat, and their results
+many rows takes PostgreSQL 0.1–0.4 s. The public's searches repeat, and their results
 change only when a public item does: :mod:`registry.search.pg_index` changes the
 ``public`` token in ``search_generation`` with every write touching one, and empties
 this table in the same transaction (and once more before it, in a transaction of its
 own, so an index write that fails cannot leave old results standing). Results are
 keyed by the token and the plan, so one computed under an older token is never read
 again. Entries are read for an hour and then deleted, so one-off queries (a
-crawler's) cannot pile up between two publications. A result being computed is computed once:
-other app servers missing it meanwhile wait for it (for a bounded time). Each process keeps its own copies
-too (:mod:`registry.search.kept`), under the same token and for the same hour: the token
-is read from the database for every search.
+crawler's) cannot pile up between two publications. A result being computed is computed
+once: other app servers missing it meanwhile wait for it (for a bounded time). Each process
+keeps its own copies too (:mod:`registry.search.kept`), under the same token and for the
+same hour: the token is read from the database for every search.
 """
 from __future__ import annotations
 
